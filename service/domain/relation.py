@@ -1,0 +1,69 @@
+"""Relation between two claims: corroborates, contradicts, discusses or unrelated."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from service.domain.entities import RelationKind
+
+LABEL_ORDER: tuple[RelationKind, ...] = (
+    RelationKind.CORROBORATES, RelationKind.CONTRADICTS, RelationKind.DISCUSSES, RelationKind.UNRELATED,
+)
+
+
+@dataclass(frozen=True)
+class RelationScores:
+    """Calibrated probabilities of the four labels for one (claim, other) pair."""
+
+    probabilities: dict[RelationKind, float]
+
+    @property
+    def label(self) -> RelationKind:
+        return max(self.probabilities, key=lambda kind: self.probabilities[kind])
+
+    @property
+    def probability(self) -> float:
+        return self.probabilities[self.label]
+
+
+class RelationClassifier(Protocol):
+    """Anything that scores (claim, other) pairs with the four relation labels."""
+
+    def classify(self, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
+        """Score each pair; `other` may be a claim or a passage."""
+        ...
+
+
+class ProbabilityModel(Protocol):
+    def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
+
+
+class CrossEncoderClassifier:
+    """The trained cross-encoder of `models/relation` behind the RelationClassifier interface."""
+
+    def __init__(self, model: ProbabilityModel) -> None:
+        self._model = model
+
+    def classify(self, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
+        """Score each pair with calibrated probabilities, in input order."""
+        if not pairs:
+            return []
+        probabilities = self._model.predict_proba(pairs)
+        return [_scores(row) for row in probabilities]
+
+    def classify_symmetric(self, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
+        """Score each unordered pair as the mean of both directions, so the result ignores argument order."""
+        if not pairs:
+            return []
+        both = list(pairs) + [(b, a) for a, b in pairs]
+        probabilities = self._model.predict_proba(both)
+        n = len(pairs)
+        return [_scores((probabilities[i] + probabilities[n + i]) / 2) for i in range(n)]
+
+
+def _scores(row: np.ndarray) -> RelationScores:
+    total = float(row.sum()) or 1.0
+    return RelationScores({kind: float(row[i]) / total for i, kind in enumerate(LABEL_ORDER)})

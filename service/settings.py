@@ -1,0 +1,59 @@
+"""Every knob of the service in one frozen dataclass; only `Settings.from_env()` reads the environment."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _default_database_url() -> str:
+    return f"sqlite:///{REPO_ROOT / 'var' / 'claimlens.sqlite3'}"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Configuration of one claimlens process."""
+
+    database_url: str = field(default_factory=_default_database_url)
+    api_keys: tuple[str, ...] = ()
+    relation_model_dir: Path = REPO_ROOT / "models" / "relation"
+    max_text_chars: int = 200_000
+    max_request_bytes: int = 2 * 1024 * 1024
+    list_limit_max: int = 500
+    # Candidate pairs: cosine similarity of MiniLM embeddings above which the relation model is asked.
+    candidate_min_similarity: float = 0.45
+    candidate_max_per_statement: int = 50
+    # Calibrated probabilities above which an edge counts for clustering.
+    corroborates_threshold: float = 0.6
+    contradicts_threshold: float = 0.5
+    match_top_k: int = 10
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
+        """Read CLAIMLENS_* variables over the defaults."""
+        env = os.environ if environ is None else environ
+        overrides: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"CLAIMLENS_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            overrides[f.name] = _parse(f.name, raw, getattr(cls(), f.name))
+        return replace(cls(), **overrides)
+
+
+def _parse(name: str, raw: str, default: Any) -> Any:
+    if isinstance(default, tuple):
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    if isinstance(default, Path):
+        return Path(raw)
+    if isinstance(default, bool):
+        return raw.lower() in {"1", "true", "yes", "on"}
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
