@@ -19,7 +19,7 @@ class Settings:
 
     database_url: str = field(default_factory=_default_database_url)
     api_keys: tuple[str, ...] = ()
-    relation_model_dir: Path = REPO_ROOT / "models" / "relation"
+    relation_model_dir: Path = REPO_ROOT / "models" / "relation_baseline"
     max_text_chars: int = 200_000
     max_request_bytes: int = 2 * 1024 * 1024
     list_limit_max: int = 500

@@ -41,8 +41,8 @@ class ProbabilityModel(Protocol):
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...
 
 
-class CrossEncoderClassifier:
-    """The trained cross-encoder of `models/relation` behind the RelationClassifier interface."""
+class PairModelClassifier:
+    """Any trained pair model (predict_proba over the four labels) behind the RelationClassifier interface."""
 
     def __init__(self, model: ProbabilityModel) -> None:
         self._model = model

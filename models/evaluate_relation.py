@@ -1,0 +1,223 @@
+"""Evaluate a relation model on FNC-1 dev, SNLI test, the SNLI negation probe and counterfactual NLI.
+
+Prints JSON and writes it to `models/results/<model name>.json`.
+Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_relation.py`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import pathlib
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+from train_relation_baseline import (
+    DEFAULT_CACHE,
+    DEFAULT_DATA,
+    DEFAULT_OUT,
+    LABELS,
+    NLI_LABELS,
+    REPO_ROOT,
+    SNLI_IDS,
+    EmbeddingCache,
+    Example,
+    counterfactual_examples,
+    expected_calibration_error,
+    fnc_examples,
+    is_fnc_dev,
+    load_fnc,
+    snli_examples,
+)
+
+from service.domain.embedding import Embedder
+from service.domain.relation_model import PairNetwork, featurize_pairs, load_relation_classifier
+
+log = logging.getLogger("evaluate_relation")
+
+RELATED = ("corroborates", "contradicts", "discusses")
+NLI_ORDER = ("entailment", "contradiction", "neutral")
+
+# Claims paraphrased from the demo seeds (seeds/000, 002, 004); reported, never used for training or tuning.
+DEMO_PAIRS: tuple[tuple[str, str], ...] = (
+    ("Russia will drastically reduce military activity around Kyiv and Chernihiv.",
+     "Russian units are not withdrawing, but repositioning."),
+    ("A regrouping of troops was planned around Kyiv and Chernihiv.",
+     "Russian units are not withdrawing, but repositioning."),
+    ("Russian troops are reorganising rather than leaving.",
+     "Russian units are not withdrawing, but repositioning."),
+    ("Moscow says it is pulling troops back from the Ukrainian border.",
+     "Russia's claim that it is pulling soldiers away from the Ukrainian border is false; "
+     "7,000 additional troops had arrived in recent days."),
+    ("Russia is pulling troops back from the Ukrainian border.",
+     "7,000 additional Russian troops have arrived at the Ukrainian border in recent days."),
+    ("Russia will drastically reduce military activity around Kyiv and Chernihiv.",
+     "France volunteered to command one of the new NATO battle groups in Romania."),
+)
+
+
+def fnc_score(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:
+    """Return the official FNC-1 weighted score and its maximum for these gold labels."""
+    score = best = 0.0
+    for g, p in zip(gold, predicted, strict=True):
+        best += 0.25 if g == "unrelated" else 1.0
+        if g == p:
+            score += 0.25
+            if g != "unrelated":
+                score += 0.50
+        if g in RELATED and p in RELATED:
+            score += 0.25
+    return score, best
+
+
+def per_class_f1(gold: np.ndarray, predicted: np.ndarray, n_labels: int) -> list[float]:
+    """Return the F1 of each label id."""
+    scores = []
+    for k in range(n_labels):
+        tp = float(((predicted == k) & (gold == k)).sum())
+        fp = float(((predicted == k) & (gold != k)).sum())
+        fn = float(((predicted != k) & (gold == k)).sum())
+        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return scores
+
+
+def confusion(gold: np.ndarray, predicted: np.ndarray, n_gold: int, n_pred: int) -> list[list[int]]:
+    """Return the confusion matrix, rows gold, columns predicted."""
+    matrix = np.zeros((n_gold, n_pred), dtype=np.int64)
+    np.add.at(matrix, (gold, predicted), 1)
+    return matrix.tolist()
+
+
+def to_nli(probs: np.ndarray) -> np.ndarray:
+    """Collapse (n, 4) probabilities to (n, 3): entailment, contradiction, neutral (discusses + unrelated)."""
+    return np.stack([probs[:, 0], probs[:, 1], probs[:, 2] + probs[:, 3]], axis=1)
+
+
+def nli_report(examples: Sequence[Example], probs: np.ndarray) -> dict[str, object]:
+    """Return 3-way accuracy, per-class F1, confusion and ECE of NLI examples."""
+    inverse = {v: k for k, v in NLI_LABELS.items()}
+    gold = np.array([NLI_ORDER.index(inverse[e.label]) for e in examples])
+    nli = to_nli(probs)
+    predicted = nli.argmax(axis=1)
+    return {
+        "pairs": len(examples),
+        "accuracy": float((predicted == gold).mean()),
+        "per_class_f1": dict(zip(NLI_ORDER, per_class_f1(gold, predicted, 3), strict=True)),
+        "confusion_gold_rows": {"order": list(NLI_ORDER), "matrix": confusion(gold, predicted, 3, 3)},
+        "ece_3way": expected_calibration_error(nli, gold),
+    }
+
+
+def evaluate(args: argparse.Namespace) -> dict[str, object]:
+    """Compute every figure for the model in args.model_dir."""
+    network = PairNetwork.load(args.model_dir / "weights.npz")
+    manifest = json.loads((args.model_dir / "manifest.json").read_text(encoding="utf-8"))
+    cache = EmbeddingCache(args.cache)
+
+    def probabilities(examples: Sequence[Example]) -> np.ndarray:
+        return network.probabilities(featurize_pairs([(e.claim, e.other) for e in examples], cache.encode))
+
+    results: dict[str, object] = {"model": manifest["name"], "estimator": manifest["estimator"],
+                                  "temperature": manifest["temperature"]}
+
+    rows, _ = load_fnc(args.data_dir)
+    dev_ids = sorted({body_id for _, body_id, _ in rows if is_fnc_dev(body_id)})
+    dev = [example for example, _ in fnc_examples(args.data_dir, keep=dev_ids)]
+    probs = probabilities(dev)
+    gold = np.array([LABELS.index(e.label) for e in dev])
+    predicted = probs.argmax(axis=1)
+    f1 = per_class_f1(gold, predicted, len(LABELS))
+    score, best = fnc_score([LABELS[g] for g in gold], [LABELS[p] for p in predicted])
+    related = gold != LABELS.index("unrelated")
+    results["fnc1_dev"] = {
+        "split": "FNC-1 train_stances rows whose Body ID % 10 == 0 (all rows, no subsampling)",
+        "pairs": len(dev), "bodies": len(dev_ids),
+        "macro_f1": float(np.mean(f1)),
+        "per_class_f1": dict(zip(LABELS, f1, strict=True)),
+        "accuracy": float((predicted == gold).mean()),
+        "fnc_score": score, "fnc_score_max": best, "fnc_score_relative": score / best,
+        "related_only_macro_f1": float(np.mean(per_class_f1(gold[related], predicted[related], 3))),
+        "confusion_gold_rows": {"order": list(LABELS), "matrix": confusion(gold, predicted, 4, 4)},
+        "ece": expected_calibration_error(probs, gold),
+    }
+
+    snli = snli_examples(args.data_dir / "snli" / "snli_test.tsv", "snli_test")
+    results["snli_test"] = nli_report(snli, probabilities(snli))
+
+    negational = _read_negational(args.data_dir / "snli" / "snli_negational.tsv")
+    originals = [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg") for p, h, lab, _, _ in negational]
+    edited = [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg") for p, _, _, h, lab in negational]
+    p_orig, p_edit = to_nli(probabilities(originals)), to_nli(probabilities(edited))
+    inverse = {v: k for k, v in NLI_LABELS.items()}
+    g_orig = np.array([NLI_ORDER.index(inverse[e.label]) for e in originals])
+    g_edit = np.array([NLI_ORDER.index(inverse[e.label]) for e in edited])
+    ok_orig, ok_edit = p_orig.argmax(axis=1) == g_orig, p_edit.argmax(axis=1) == g_edit
+    results["snli_negational"] = {
+        "pairs": len(negational),
+        "accuracy_original_hypothesis": float(ok_orig.mean()),
+        "accuracy_edited_hypothesis": float(ok_edit.mean()),
+        "both_correct": float((ok_orig & ok_edit).mean()),
+        "mean_p_contradicts_original": float(p_orig[:, 1].mean()),
+        "mean_p_contradicts_edited": float(p_edit[:, 1].mean()),
+    }
+
+    cf: dict[str, object] = {}
+    for subset in ("all_combined", "original", "revised_premise", "revised_hypothesis"):
+        examples = counterfactual_examples(args.data_dir / "counterfactual-nli" / subset / "test.tsv", subset)
+        cf[subset] = nli_report(examples, probabilities(examples))
+    results["counterfactual_nli_test"] = cf
+
+    classifier = load_relation_classifier(args.model_dir, Embedder())
+    demo = list(DEMO_PAIRS)
+    seed_004 = REPO_ROOT / "seeds" / "004_e972943908e36f74.txt"
+    if seed_004.exists():
+        demo.append(("Russia is withdrawing its troops from the Ukrainian border.",
+                     seed_004.read_text(encoding="utf-8")))
+    results["demo_pairs"] = [
+        {"claim": claim, "other": other if len(other) < 300 else f"<{seed_004.name}: {len(other)} chars>",
+         "label": str(scores.label),
+         "probabilities": {str(k): round(v, 4) for k, v in scores.probabilities.items()},
+         "symmetric": {str(k): round(v, 4) for k, v in sym.probabilities.items()}}
+        for (claim, other), scores, sym in zip(
+            demo, classifier.classify(demo), classifier.classify_symmetric(demo), strict=True)
+    ]
+    return results
+
+
+def _read_negational(path: pathlib.Path) -> list[tuple[str, str, str, str, str]]:
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        for line in handle:
+            row = dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
+            if row.get("label") in SNLI_IDS and row.get("neg_label") in SNLI_IDS:
+                rows.append((row["premise"], row["hypothesis"], row["label"],
+                             row["hypothesis_neg"], row["neg_label"]))
+    return rows
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--model-dir", type=pathlib.Path, default=DEFAULT_OUT)
+    parser.add_argument("--data-dir", type=pathlib.Path, default=DEFAULT_DATA)
+    parser.add_argument("--cache", type=pathlib.Path, default=DEFAULT_CACHE, help="embedding cache folder")
+    parser.add_argument("--out", type=pathlib.Path, default=None, help="default models/results/<name>.json")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Evaluate from the command line."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    args = parse_args(argv)
+    results = evaluate(args)
+    out = args.out or REPO_ROOT / "models" / "results" / f"{results['model']}.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps(results, indent=2)
+    out.write_text(text + "\n", encoding="utf-8")
+    sys.stdout.write(text + "\n")
+
+
+if __name__ == "__main__":
+    main()

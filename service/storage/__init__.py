@@ -1,0 +1,132 @@
+"""Storage: the ClaimStore interface, its SQL implementation and the in-memory vector index."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+
+from service.domain.entities import (
+    Cluster,
+    ClusterKind,
+    Document,
+    Relation,
+    Speaker,
+    SpeakerMention,
+    Statement,
+)
+
+
+@dataclass(frozen=True)
+class NewDocument:
+    """A document to store, identified by the hash of its normalised text."""
+
+    text: str
+    text_hash: str
+    published_at: dt.date | None
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class NewStatement:
+    """A statement to store: an extracted statement bound to a canonical speaker and its embedding."""
+
+    position: int
+    speaker_id: int
+    claim: str
+    claim_start: int
+    claim_end: int
+    speaker_start: int | None
+    speaker_end: int | None
+    date: dt.date | None
+    date_text: str | None
+    date_basis: str
+    cue: str | None
+    embedding: np.ndarray  # (384,) float32, L2-normalised
+
+
+@dataclass(frozen=True)
+class StatementFilter:
+    """Filters of `GET /v1/statements`."""
+
+    speaker_id: int | None = None
+    document_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterFilter:
+    """Filters of `GET /v1/clusters`."""
+
+    kind: ClusterKind | None = None
+    speaker_id: int | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+    q: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterDraft:
+    """A cluster computed by the domain, to be written with a stable id."""
+
+    kind: ClusterKind
+    sides: tuple[tuple[int, ...], ...]
+    reuse_id: int | None = None  # the id of the old cluster this one continues, kept stable for readers
+
+
+class DuplicateDocument(Exception):
+    """Another transaction stored the same text first."""
+
+    def __init__(self, document_id: int) -> None:
+        super().__init__(f"document {document_id} already stored")
+        self.document_id = document_id
+
+
+class ClaimStore(Protocol):
+    """The one interface the pipeline uses to read and write stored claims."""
+
+    def transaction(self) -> AbstractContextManager[ClaimStore]:
+        """Open a transaction; the yielded store writes inside it, and everything commits or nothing does."""
+        ...
+
+    # documents
+    def find_document(self, text_hash: str) -> Document | None: ...
+    def get_document(self, document_id: int) -> Document: ...
+    def list_documents(self, limit: int, offset: int) -> tuple[list[Document], int]: ...
+    def add_document(self, document: NewDocument) -> int: ...
+
+    # speakers
+    def get_speaker(self, speaker_id: int) -> Speaker: ...
+    def list_speakers(self, limit: int, offset: int, q: str | None = None) -> tuple[list[Speaker], int]: ...
+    def speakers_with_alias_keys(self, keys: Sequence[str]) -> list[Speaker]: ...
+    def add_speaker(self, mention: SpeakerMention, alias_keys: dict[str, str]) -> Speaker: ...
+    def add_speaker_aliases(self, speaker_id: int, alias_keys: dict[str, str]) -> None: ...
+
+    # statements
+    def get_statement(self, statement_id: int) -> Statement: ...
+    def get_statements(self, statement_ids: Sequence[int]) -> list[Statement]: ...
+    def list_statements(self, where: StatementFilter, limit: int, offset: int
+                        ) -> tuple[list[Statement], int]: ...
+    def add_statements(self, document_id: int, statements: Sequence[NewStatement]) -> list[int]: ...
+    def iter_embeddings(self, after_id: int, batch_size: int = 10_000
+                        ) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
+    def last_statement_id(self) -> int: ...
+
+    # relations
+    def add_relations(self, relations: Sequence[Relation]) -> None: ...
+    def relations_touching(self, statement_ids: Sequence[int]) -> list[Relation]: ...
+
+    # clusters
+    def lock_clusters(self) -> None: ...
+    def clusters_of(self, statement_ids: Sequence[int]) -> list[Cluster]: ...
+    def replace_clusters(self, old_ids: Sequence[int], drafts: Sequence[ClusterDraft]) -> list[int]: ...
+    def get_cluster(self, cluster_id: int) -> Cluster: ...
+    def list_clusters(self, where: ClusterFilter, limit: int, offset: int) -> tuple[list[Cluster], int]: ...
+    def count_rows(self) -> dict[str, int]: ...

@@ -1,0 +1,425 @@
+"""ClaimStore on SQLAlchemy Core: a SQLite file by default, PostgreSQL by URL."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine, RowMapping
+
+from service.domain.entities import (
+    Cluster,
+    ClusterKind,
+    ClusterSide,
+    DateBasis,
+    Document,
+    Relation,
+    RelationKind,
+    Span,
+    Speaker,
+    SpeakerKind,
+    SpeakerMention,
+    Statement,
+)
+from service.errors import NotFound
+from service.storage import (
+    ClusterDraft,
+    ClusterFilter,
+    DuplicateDocument,
+    NewDocument,
+    NewStatement,
+    StatementFilter,
+)
+from service.storage.tables import (
+    cluster_members,
+    clusters,
+    documents,
+    relations,
+    speaker_aliases,
+    speakers,
+    statements,
+)
+
+# Serialises cluster updates between workers on PostgreSQL (a transaction-scoped advisory lock).
+_CLUSTER_LOCK_KEY = 7_341_103
+
+
+def create_engine(database_url: str) -> Engine:
+    """Create an engine; SQLite gets foreign keys on and a busy timeout for concurrent writers."""
+    if database_url.startswith("sqlite"):
+        engine = sa.create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @sa.event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    return sa.create_engine(database_url, pool_pre_ping=True)
+
+
+class SqlClaimStore:
+    """The ClaimStore on one SQLAlchemy engine; `transaction()` yields a store bound to one connection."""
+
+    def __init__(self, engine: Engine, connection: Connection | None = None) -> None:
+        self._engine = engine
+        self._connection = connection
+
+    @property
+    def dialect(self) -> str:
+        return self._engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqlClaimStore]:
+        """Run the block in one transaction on one connection."""
+        if self._connection is not None:
+            yield self
+            return
+        with self._engine.begin() as connection:
+            yield SqlClaimStore(self._engine, connection)
+
+    @contextmanager
+    def _connect(self) -> Iterator[Connection]:
+        if self._connection is not None:
+            yield self._connection
+            return
+        with self._engine.connect() as connection:
+            yield connection
+
+    # --- documents -----------------------------------------------------------------------------------
+
+    def find_document(self, text_hash: str) -> Document | None:
+        """Return the document with this text hash, if stored."""
+        with self._connect() as c:
+            row = c.execute(sa.select(documents).where(documents.c.text_hash == text_hash)).mappings().first()
+        return _document(row) if row else None
+
+    def get_document(self, document_id: int) -> Document:
+        """Return one document or raise NotFound."""
+        with self._connect() as c:
+            row = c.execute(sa.select(documents).where(documents.c.id == document_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"document {document_id} not found", {"id": document_id})
+        return _document(row)
+
+    def list_documents(self, limit: int, offset: int) -> tuple[list[Document], int]:
+        """Page through documents, newest first."""
+        with self._connect() as c:
+            total = c.execute(sa.select(sa.func.count()).select_from(documents)).scalar_one()
+            rows = c.execute(
+                sa.select(documents).order_by(documents.c.id.desc()).limit(limit).offset(offset)
+            ).mappings().all()
+        return [_document(r) for r in rows], total
+
+    def add_document(self, document: NewDocument) -> int:
+        """Insert a document; raise DuplicateDocument when its hash is already stored."""
+        existing = self.find_document(document.text_hash)
+        if existing is not None:
+            raise DuplicateDocument(existing.id)
+        with self._connect() as c:
+            try:
+                with c.begin_nested():
+                    result = c.execute(documents.insert().values(
+                        text_hash=document.text_hash, text=document.text, published_at=document.published_at,
+                        title=document.title, url=document.url, publisher=document.publisher,
+                        created_at=dt.datetime.now(dt.UTC),
+                    ))
+            except sa.exc.IntegrityError:
+                found = self.find_document(document.text_hash)
+                raise DuplicateDocument(found.id if found else -1) from None
+            return int(result.inserted_primary_key[0])
+
+    # --- speakers ------------------------------------------------------------------------------------
+
+    def get_speaker(self, speaker_id: int) -> Speaker:
+        """Return one speaker or raise NotFound."""
+        with self._connect() as c:
+            row = c.execute(sa.select(speakers).where(speakers.c.id == speaker_id)).mappings().first()
+        if row is None:
+            raise NotFound(f"speaker {speaker_id} not found", {"id": speaker_id})
+        return _speaker(row)
+
+    def list_speakers(self, limit: int, offset: int, q: str | None = None) -> tuple[list[Speaker], int]:
+        """Page through speakers by name."""
+        query = sa.select(speakers)
+        if q:
+            query = query.where(speakers.c.name.ilike(f"%{_escape_like(q)}%", escape="\\"))
+        with self._connect() as c:
+            total = c.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            rows = c.execute(query.order_by(speakers.c.name, speakers.c.id).limit(limit).offset(offset)
+                             ).mappings().all()
+        return [_speaker(r) for r in rows], total
+
+    def speakers_with_alias_keys(self, keys: Sequence[str]) -> list[Speaker]:
+        """Return the speakers known under any of these alias keys."""
+        if not keys:
+            return []
+        query = (
+            sa.select(speakers).distinct()
+            .join(speaker_aliases, speaker_aliases.c.speaker_id == speakers.c.id)
+            .where(speaker_aliases.c.alias_key.in_(list(keys)))
+            .order_by(speakers.c.id)
+        )
+        with self._connect() as c:
+            return [_speaker(r) for r in c.execute(query).mappings().all()]
+
+    def add_speaker(self, mention: SpeakerMention, alias_keys: dict[str, str]) -> Speaker:
+        """Insert a canonical speaker with its aliases (key -> surface form)."""
+        with self._connect() as c:
+            result = c.execute(speakers.insert().values(
+                name=mention.name, kind=str(mention.kind), affiliation=mention.affiliation, role=mention.role,
+            ))
+            speaker_id = int(result.inserted_primary_key[0])
+        self.add_speaker_aliases(speaker_id, alias_keys)
+        return Speaker(speaker_id, mention.name, mention.kind, mention.affiliation, mention.role)
+
+    def add_speaker_aliases(self, speaker_id: int, alias_keys: dict[str, str]) -> None:
+        """Add the aliases this speaker does not have yet."""
+        with self._connect() as c:
+            known = set(c.execute(
+                sa.select(speaker_aliases.c.alias_key).where(speaker_aliases.c.speaker_id == speaker_id)
+            ).scalars())
+            rows = [{"speaker_id": speaker_id, "alias_key": key[:255], "alias": alias}
+                    for key, alias in alias_keys.items() if key and key[:255] not in known]
+            if rows:
+                c.execute(speaker_aliases.insert(), rows)
+
+    # --- statements ----------------------------------------------------------------------------------
+
+    def _statement_query(self) -> sa.Select[Any]:
+        return sa.select(
+            statements.c.id, statements.c.document_id, statements.c.claim, statements.c.claim_start,
+            statements.c.claim_end, statements.c.speaker_start, statements.c.speaker_end, statements.c.date,
+            statements.c.date_text, statements.c.date_basis, statements.c.cue,
+            speakers.c.id.label("sp_id"), speakers.c.name.label("sp_name"), speakers.c.kind.label("sp_kind"),
+            speakers.c.affiliation.label("sp_affiliation"), speakers.c.role.label("sp_role"),
+        ).join(speakers, speakers.c.id == statements.c.speaker_id)
+
+    def get_statement(self, statement_id: int) -> Statement:
+        """Return one statement or raise NotFound."""
+        found = self.get_statements([statement_id])
+        if not found:
+            raise NotFound(f"statement {statement_id} not found", {"id": statement_id})
+        return found[0]
+
+    def get_statements(self, statement_ids: Sequence[int]) -> list[Statement]:
+        """Return the stored statements among these ids, in id order."""
+        if not statement_ids:
+            return []
+        query = self._statement_query().where(statements.c.id.in_(list(statement_ids)))
+        query = query.order_by(statements.c.id)
+        with self._connect() as c:
+            return [_statement(r) for r in c.execute(query).mappings().all()]
+
+    def list_statements(self, where: StatementFilter, limit: int, offset: int) -> tuple[list[Statement], int]:
+        """Page through statements matching the filter, in document then text order."""
+        query = self._statement_query()
+        if where.speaker_id is not None:
+            query = query.where(statements.c.speaker_id == where.speaker_id)
+        if where.document_id is not None:
+            query = query.where(statements.c.document_id == where.document_id)
+        if where.since is not None:
+            query = query.where(statements.c.date >= where.since)
+        if where.until is not None:
+            query = query.where(statements.c.date <= where.until)
+        if where.q:
+            query = query.where(statements.c.claim.ilike(f"%{_escape_like(where.q)}%", escape="\\"))
+        with self._connect() as c:
+            total = c.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            rows = c.execute(
+                query.order_by(statements.c.document_id, statements.c.position).limit(limit).offset(offset)
+            ).mappings().all()
+        return [_statement(r) for r in rows], total
+
+    def add_statements(self, document_id: int, new: Sequence[NewStatement]) -> list[int]:
+        """Insert a document's statements in order and return their ids."""
+        ids: list[int] = []
+        with self._connect() as c:
+            for s in new:
+                result = c.execute(statements.insert().values(
+                    document_id=document_id, speaker_id=s.speaker_id, position=s.position, claim=s.claim,
+                    claim_start=s.claim_start, claim_end=s.claim_end, speaker_start=s.speaker_start,
+                    speaker_end=s.speaker_end, date=s.date, date_text=s.date_text, date_basis=s.date_basis,
+                    cue=s.cue, embedding=np.asarray(s.embedding, dtype="<f4").tobytes(),
+                ))
+                ids.append(int(result.inserted_primary_key[0]))
+        return ids
+
+    def iter_embeddings(
+        self, after_id: int, batch_size: int = 10_000,
+    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Yield (ids (n,) int64, vectors (n, 384) float32) of statements with id > after_id, in id order."""
+        last = after_id
+        while True:
+            with self._connect() as c:
+                rows = c.execute(
+                    sa.select(statements.c.id, statements.c.embedding)
+                    .where(statements.c.id > last).order_by(statements.c.id).limit(batch_size)
+                ).all()
+            if not rows:
+                return
+            ids = np.array([r[0] for r in rows], dtype=np.int64)
+            vectors = np.stack([np.frombuffer(r[1], dtype="<f4") for r in rows]).astype(np.float32)
+            yield ids, vectors
+            last = int(ids[-1])
+
+    def last_statement_id(self) -> int:
+        """Return the highest statement id (0 when empty)."""
+        with self._connect() as c:
+            return int(c.execute(sa.select(sa.func.coalesce(sa.func.max(statements.c.id), 0))).scalar_one())
+
+    # --- relations -----------------------------------------------------------------------------------
+
+    def add_relations(self, new: Sequence[Relation]) -> None:
+        """Insert relations, each stored once per unordered pair (source_id < target_id)."""
+        rows = []
+        for r in new:
+            source, target = sorted((r.source_id, r.target_id))
+            rows.append({"source_id": source, "target_id": target, "label": str(r.label),
+                         "probability": float(r.probability), "similarity": float(r.similarity)})
+        if rows:
+            with self._connect() as c:
+                c.execute(relations.insert(), rows)
+
+    def relations_touching(self, statement_ids: Sequence[int]) -> list[Relation]:
+        """Return every relation with an end among these statements."""
+        if not statement_ids:
+            return []
+        ids = list(statement_ids)
+        touching = sa.or_(relations.c.source_id.in_(ids), relations.c.target_id.in_(ids))
+        query = sa.select(relations).where(touching)
+        with self._connect() as c:
+            rows = c.execute(query.order_by(relations.c.id)).mappings().all()
+        return [Relation(r["source_id"], r["target_id"], RelationKind(r["label"]), r["probability"],
+                         r["similarity"]) for r in rows]
+
+    # --- clusters ------------------------------------------------------------------------------------
+
+    def lock_clusters(self) -> None:
+        """Serialise cluster updates until the end of the transaction (PostgreSQL advisory lock)."""
+        with self._connect() as c:
+            if c.dialect.name == "postgresql":
+                c.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CLUSTER_LOCK_KEY})
+
+    def clusters_of(self, statement_ids: Sequence[int]) -> list[Cluster]:
+        """Return the clusters holding any of these statements."""
+        if not statement_ids:
+            return []
+        with self._connect() as c:
+            ids = c.execute(
+                sa.select(cluster_members.c.cluster_id).distinct()
+                .where(cluster_members.c.statement_id.in_(list(statement_ids)))
+            ).scalars().all()
+        return self._load_clusters(list(ids))
+
+    def replace_clusters(self, old_ids: Sequence[int], drafts: Sequence[ClusterDraft]) -> list[int]:
+        """Delete the old clusters and write the drafts, reusing ids of the old clusters they continue."""
+        now = dt.datetime.now(dt.UTC)
+        new_ids: list[int] = []
+        with self._connect() as c:
+            if old_ids:
+                c.execute(cluster_members.delete().where(cluster_members.c.cluster_id.in_(list(old_ids))))
+                c.execute(clusters.delete().where(clusters.c.id.in_(list(old_ids))))
+            for draft in drafts:
+                values: dict[str, Any] = {"kind": str(draft.kind), "updated_at": now}
+                if draft.reuse_id is not None:
+                    values["id"] = draft.reuse_id
+                cluster_id = int(c.execute(clusters.insert().values(**values)).inserted_primary_key[0])
+                members = [{"cluster_id": cluster_id, "statement_id": sid, "side": side}
+                           for side, ids in enumerate(draft.sides) for sid in ids]
+                c.execute(cluster_members.insert(), members)
+                new_ids.append(cluster_id)
+        return new_ids
+
+    def get_cluster(self, cluster_id: int) -> Cluster:
+        """Return one cluster or raise NotFound."""
+        found = self._load_clusters([cluster_id])
+        if not found:
+            raise NotFound(f"cluster {cluster_id} not found", {"id": cluster_id})
+        return found[0]
+
+    def list_clusters(self, where: ClusterFilter, limit: int, offset: int) -> tuple[list[Cluster], int]:
+        """Page through clusters matching the filter, biggest first, then most recently updated."""
+        size = sa.func.count(cluster_members.c.statement_id).label("size")
+        query = (
+            sa.select(clusters.c.id, size)
+            .join(cluster_members, cluster_members.c.cluster_id == clusters.c.id)
+            .join(statements, statements.c.id == cluster_members.c.statement_id)
+            .group_by(clusters.c.id, clusters.c.updated_at)
+        )
+        if where.kind is not None:
+            query = query.where(clusters.c.kind == str(where.kind))
+        if where.speaker_id is not None:
+            said_by = sa.case((statements.c.speaker_id == where.speaker_id, 1), else_=0)
+            query = query.having(sa.func.sum(said_by) > 0)
+        if where.since is not None:
+            query = query.having(sa.func.max(statements.c.date) >= where.since)
+        if where.until is not None:
+            query = query.having(sa.func.min(statements.c.date) <= where.until)
+        if where.q:
+            pattern = f"%{_escape_like(where.q)}%"
+            query = query.having(
+                sa.func.sum(sa.case((statements.c.claim.ilike(pattern, escape="\\"), 1), else_=0)) > 0)
+        with self._connect() as c:
+            total = c.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            ids = c.execute(
+                query.order_by(size.desc(), clusters.c.updated_at.desc(), clusters.c.id.desc())
+                .limit(limit).offset(offset)
+            ).scalars().all()
+        by_id = {cluster.id: cluster for cluster in self._load_clusters(list(ids))}
+        return [by_id[i] for i in ids if i in by_id], total
+
+    def _load_clusters(self, cluster_ids: list[int]) -> list[Cluster]:
+        if not cluster_ids:
+            return []
+        with self._connect() as c:
+            heads = c.execute(
+                sa.select(clusters).where(clusters.c.id.in_(cluster_ids)).order_by(clusters.c.id)
+            ).mappings().all()
+            members = c.execute(
+                sa.select(cluster_members).where(cluster_members.c.cluster_id.in_(cluster_ids))
+                .order_by(cluster_members.c.side, cluster_members.c.statement_id)
+            ).mappings().all()
+        sides: dict[int, dict[int, list[int]]] = {}
+        for m in members:
+            sides.setdefault(m["cluster_id"], {}).setdefault(m["side"], []).append(m["statement_id"])
+        return [
+            Cluster(h["id"], ClusterKind(h["kind"]), tuple(
+                ClusterSide(str(side), tuple(ids)) for side, ids in sorted(sides.get(h["id"], {}).items())))
+            for h in heads
+        ]
+
+    def count_rows(self) -> dict[str, int]:
+        """Count the rows of every table (health and tests)."""
+        with self._connect() as c:
+            return {table.name: int(c.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
+                    for table in (documents, speakers, statements, relations, clusters)}
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _document(row: RowMapping) -> Document:
+    return Document(row["id"], row["text"], row["published_at"], row["title"], row["url"], row["publisher"])
+
+
+def _speaker(row: RowMapping) -> Speaker:
+    return Speaker(row["id"], row["name"], SpeakerKind(row["kind"]), row["affiliation"], row["role"])
+
+
+def _statement(row: RowMapping) -> Statement:
+    speaker = Speaker(row["sp_id"], row["sp_name"], SpeakerKind(row["sp_kind"]), row["sp_affiliation"],
+                      row["sp_role"])
+    speaker_span = (Span(row["speaker_start"], row["speaker_end"])
+                    if row["speaker_start"] is not None and row["speaker_end"] is not None else None)
+    return Statement(
+        id=row["id"], document_id=row["document_id"], claim=row["claim"],
+        claim_span=Span(row["claim_start"], row["claim_end"]), speaker=speaker, speaker_span=speaker_span,
+        date=row["date"], date_text=row["date_text"], date_basis=DateBasis(row["date_basis"]), cue=row["cue"],
+    )

@@ -1,0 +1,88 @@
+"""The relational schema: SQLAlchemy Core tables (the migrations create them; this module describes them)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+metadata = sa.MetaData()
+
+documents = sa.Table(
+    "documents", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("text_hash", sa.String(64), nullable=False, unique=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("published_at", sa.Date, nullable=True),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("url", sa.Text, nullable=True),
+    sa.Column("publisher", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+speakers = sa.Table(
+    "speakers", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("name", sa.Text, nullable=False),
+    sa.Column("kind", sa.String(16), nullable=False),
+    sa.Column("affiliation", sa.Text, nullable=True),
+    sa.Column("role", sa.Text, nullable=True),
+)
+
+speaker_aliases = sa.Table(
+    "speaker_aliases", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("speaker_id", sa.Integer, sa.ForeignKey("speakers.id", ondelete="CASCADE"), nullable=False),
+    sa.Column("alias", sa.Text, nullable=False),
+    sa.Column("alias_key", sa.String(255), nullable=False, index=True),
+    sa.UniqueConstraint("speaker_id", "alias_key", name="uq_speaker_alias"),
+)
+
+statements = sa.Table(
+    "statements", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("document_id", sa.Integer, sa.ForeignKey("documents.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("speaker_id", sa.Integer, sa.ForeignKey("speakers.id"), nullable=False, index=True),
+    sa.Column("position", sa.Integer, nullable=False),
+    sa.Column("claim", sa.Text, nullable=False),
+    sa.Column("claim_start", sa.Integer, nullable=False),
+    sa.Column("claim_end", sa.Integer, nullable=False),
+    sa.Column("speaker_start", sa.Integer, nullable=True),
+    sa.Column("speaker_end", sa.Integer, nullable=True),
+    sa.Column("date", sa.Date, nullable=True, index=True),
+    sa.Column("date_text", sa.Text, nullable=True),
+    sa.Column("date_basis", sa.String(16), nullable=False),
+    sa.Column("cue", sa.Text, nullable=True),
+    # (384,) float32 little-endian, L2-normalised: the index is rebuilt from these bytes.
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+    sa.UniqueConstraint("document_id", "position", name="uq_statement_position"),
+)
+
+relations = sa.Table(
+    "relations", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    # Stored once per unordered pair: source_id < target_id.
+    sa.Column("source_id", sa.Integer, sa.ForeignKey("statements.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("target_id", sa.Integer, sa.ForeignKey("statements.id", ondelete="CASCADE"), nullable=False,
+              index=True),
+    sa.Column("label", sa.String(16), nullable=False),
+    sa.Column("probability", sa.Float, nullable=False),
+    sa.Column("similarity", sa.Float, nullable=False),
+    sa.UniqueConstraint("source_id", "target_id", name="uq_relation_pair"),
+    sa.CheckConstraint("source_id < target_id", name="ck_relation_ordered"),
+)
+
+clusters = sa.Table(
+    "clusters", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("kind", sa.String(16), nullable=False, index=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+cluster_members = sa.Table(
+    "cluster_members", metadata,
+    sa.Column("cluster_id", sa.Integer, sa.ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True),
+    # A statement belongs to at most one cluster: clusters partition the relation graph.
+    sa.Column("statement_id", sa.Integer, sa.ForeignKey("statements.id", ondelete="CASCADE"),
+              primary_key=True, unique=True),
+    sa.Column("side", sa.Integer, nullable=False),
+)

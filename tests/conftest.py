@@ -1,0 +1,38 @@
+"""Session-wide fixtures: the real models load once per test session."""
+from __future__ import annotations
+
+import os
+
+# huggingface_hub reads this when first imported, so it must be set before the model modules load.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import pytest
+
+from service.domain.embedding import Embedder
+from service.domain.extraction import StatementExtractor
+from service.domain.relation import PairModelClassifier
+from service.settings import REPO_ROOT
+
+RELATION_BASELINE_DIR = REPO_ROOT / "models" / "relation_baseline"
+
+
+@pytest.fixture(scope="session")
+def embedder() -> Embedder:
+    """Return the packaged MiniLM embedder, loaded once."""
+    return Embedder()
+
+
+@pytest.fixture(scope="session")
+def relation_classifier(embedder: Embedder) -> PairModelClassifier:
+    """Return the trained relation baseline behind the RelationClassifier interface."""
+    from service.domain.relation_model import load_relation_classifier
+
+    return load_relation_classifier(RELATION_BASELINE_DIR, embedder)
+
+
+@pytest.fixture(scope="session")
+def extractor() -> StatementExtractor:
+    """Return the statement extractor with the real spaCy pipeline, loaded once."""
+    from service.domain.extraction import StatementExtractor
+
+    return StatementExtractor()

@@ -1,0 +1,83 @@
+"""Time expressions resolve against the publication date; statement dates come from outside the claim."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from service.domain.dates import find_time_expressions, resolve_date
+from service.domain.entities import DateBasis, Span
+
+FRIDAY = dt.date(2022, 4, 1)
+THURSDAY = dt.date(2022, 3, 31)
+
+
+def values(text: str, published_at: dt.date | None) -> dict[str, str | None]:
+    return {e.text: e.value for e in find_time_expressions(text, published_at)}
+
+
+def test_resolves_thursday_against_friday_publication() -> None:
+    assert values("Stoltenberg said on Thursday.", FRIDAY) == {"Thursday": "2022-03-31"}
+
+
+def test_this_thursday_in_a_thursday_piece_is_the_publication_day() -> None:
+    assert values("Barricades stay up this Thursday.", THURSDAY) == {"this Thursday": "2022-03-31"}
+
+
+def test_number_in_parentheses_is_the_day_of_month() -> None:
+    assert values("On Wednesday (30), he promised.", THURSDAY) == {"Wednesday (30)": "2022-03-30"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("last week", "2022-W12"),
+        ("earlier this month", "2022-04"),
+        ("yesterday", "2022-03-31"),
+        ("today", "2022-04-01"),
+        ("March 30, 2022", "2022-03-30"),
+        ("30 March 2022", "2022-03-30"),
+        ("2022-03-30", "2022-03-30"),
+        ("since 2014", "2014"),
+        ("In December", "2021-12"),
+        ("now", "PRESENT_REF"),
+    ],
+)
+def test_gives_iso_values_at_the_granularity_of_the_text(text: str, expected: str) -> None:
+    (expression,) = find_time_expressions(text, FRIDAY)
+    assert expression.value == expected
+    assert text[expression.span.start : expression.span.end] == expression.text
+
+
+def test_relative_expressions_have_no_value_without_publication_date() -> None:
+    assert values("He said on Thursday that March 30, 2022 was calm.", None) == {
+        "Thursday": None,
+        "March 30, 2022": "2022-03-30",
+    }
+
+
+def test_modal_may_is_not_a_month() -> None:
+    assert find_time_expressions("Russia may attack at any time.", FRIDAY) == ()
+
+
+def test_date_outside_the_claim_is_the_statement_date() -> None:
+    text = "Maliar said on Thursday that the attack began on Monday."
+    expressions = find_time_expressions(text, FRIDAY)
+    claim = Span(text.index("the attack"), len(text) - 1)
+    resolved = resolve_date(Span(0, len(text)), claim, expressions, FRIDAY)
+    assert (resolved.date, resolved.text, resolved.basis) == (THURSDAY, "Thursday", DateBasis.STATED)
+
+
+def test_date_inside_the_claim_falls_back_to_publication() -> None:
+    text = "Maliar said the attack began on Monday."
+    expressions = find_time_expressions(text, FRIDAY)
+    resolved = resolve_date(Span(0, len(text)), Span(12, len(text) - 1), expressions, FRIDAY)
+    assert (resolved.date, resolved.basis) == (FRIDAY, DateBasis.PUBLICATION)
+
+
+def test_unknown_publication_keeps_the_unresolved_expression() -> None:
+    text = "Kirby said on Wednesday that troops arrived."
+    expressions = find_time_expressions(text, None)
+    resolved = resolve_date(Span(0, len(text)), Span(29, len(text) - 1), expressions, None)
+    assert (resolved.date, resolved.text, resolved.basis) == (None, "Wednesday", DateBasis.UNKNOWN)

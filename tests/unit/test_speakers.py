@@ -1,0 +1,107 @@
+"""Speaker mentions normalise to canonical names, roles and affiliations, and match stored speakers safely."""
+
+from __future__ import annotations
+
+import pytest
+
+from service.domain.entities import Speaker, SpeakerKind, SpeakerMention
+from service.domain.speakers import DocumentSpeakers, match_speaker, parse_mention, speaker_key
+
+
+@pytest.mark.parametrize(
+    ("text", "person", "name", "kind", "affiliation", "role"),
+    [
+        (
+            "NATO Secretary General Jens Stoltenberg",
+            "Jens Stoltenberg",
+            "Jens Stoltenberg",
+            "person",
+            "NATO",
+            "Secretary-General",
+        ),
+        (
+            "Russian Defense Ministry spokesman Igor Konashenkov",
+            "Igor Konashenkov",
+            "Igor Konashenkov",
+            "person",
+            "Russian Defence Ministry",
+            "spokesman",
+        ),
+        (
+            "Ukrainian Deputy Defense Minister Hanna Maliar",
+            "Hanna Maliar",
+            "Hanna Maliar",
+            "person",
+            "Ukrainian Defence Ministry",
+            "Deputy Defence Minister",
+        ),
+        ("the Kremlin", None, "Kremlin", "organisation", "Russia", None),
+        ("the Pentagon", None, "Pentagon", "organisation", "United States", None),
+        ("Belarus’s Defence Ministry", None, "Belarusian Defence Ministry", "organisation", "Belarus", None),
+        (
+            "Ministry of Defence of Ukraine",
+            None,
+            "Ukrainian Defence Ministry",
+            "organisation",
+            "Ukraine",
+            None,
+        ),
+        ("the Ukrainian General Staff", None, "Ukrainian General Staff", "organisation", "Ukraine", None),
+        ("a senior US official", None, "senior US official", "anonymous", "United States", None),
+        (
+            "a senior U.S. defense official",
+            None,
+            "senior US defence official",
+            "anonymous",
+            "United States",
+            None,
+        ),
+    ],
+)
+def test_normalises_titles_bodies_and_anonymous_sources(
+    text: str, person: str | None, name: str, kind: str, affiliation: str, role: str | None
+) -> None:
+    mention = parse_mention(text, person)
+    assert (mention.name, mention.kind, mention.affiliation, mention.role) == (name, kind, affiliation, role)
+
+
+def test_surname_and_pronoun_resolve_to_the_last_named_person() -> None:
+    speakers = DocumentSpeakers()
+    stoltenberg = speakers.resolve("NATO Secretary General Jens Stoltenberg", "Jens Stoltenberg")
+    maliar = speakers.resolve("Hanna Maliar", "Hanna Maliar")
+    assert speakers.resolve("she") == maliar
+    assert speakers.resolve("Stoltenberg", "Stoltenberg") == stoltenberg
+    assert speakers.resolve("he") == stoltenberg
+    assert speakers.resolve("The Norwegian") == stoltenberg
+    assert "Stoltenberg" in speakers.mention(stoltenberg).aliases
+
+
+def test_speaker_key_strips_accents_case_and_punctuation() -> None:
+    assert speaker_key("Clàudia  Sacrest!") == speaker_key("claudia sacrest") == "claudia sacrest"
+
+
+KNOWN = (
+    Speaker(1, "Jens Stoltenberg", SpeakerKind.PERSON, "NATO", "Secretary-General"),
+    Speaker(2, "Volodymyr Zelensky", SpeakerKind.PERSON, "Ukraine", "President"),
+    Speaker(3, "senior US official", SpeakerKind.ANONYMOUS, "United States"),
+    Speaker(4, "Kremlin", SpeakerKind.ORGANISATION, "Russia"),
+)
+
+
+def test_surname_matches_when_affiliation_agrees_or_is_missing() -> None:
+    assert match_speaker(SpeakerMention("Stoltenberg", SpeakerKind.PERSON, "NATO"), KNOWN) == KNOWN[0]
+    assert match_speaker(SpeakerMention("Stoltenberg", SpeakerKind.PERSON), KNOWN) == KNOWN[0]
+    assert match_speaker(SpeakerMention("Stoltenberg", SpeakerKind.PERSON, "Norway Bank"), KNOWN) is None
+
+
+def test_spelling_variants_match_but_different_first_names_never_merge() -> None:
+    assert match_speaker(SpeakerMention("Volodymyr Zelenskyy", SpeakerKind.PERSON), KNOWN) == KNOWN[1]
+    assert match_speaker(SpeakerMention("Olena Zelensky", SpeakerKind.PERSON), KNOWN) is None
+
+
+def test_anonymous_speakers_match_only_same_name_and_affiliation() -> None:
+    assert match_speaker(SpeakerMention("senior US official", SpeakerKind.ANONYMOUS, "United States"), KNOWN)
+    assert (
+        match_speaker(SpeakerMention("senior US official", SpeakerKind.ANONYMOUS, "Ukraine"), KNOWN) is None
+    )
+    assert match_speaker(SpeakerMention("US official", SpeakerKind.ANONYMOUS, "United States"), KNOWN) is None
