@@ -1,0 +1,84 @@
+"""claimlens: claim verification over news text. `create_app()` is the WSGI entry point."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import time
+import uuid
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from service.runtime import Runtime
+    from service.settings import Settings
+
+_WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Flask:
+    """Build the Flask app: settings from the environment, models and store loaded once per process."""
+    from flask import Flask
+
+    from service.api import register_api
+    from service.runtime import build_runtime
+    from service.settings import Settings
+
+    settings = settings or (runtime.settings if runtime else Settings.from_env())
+    _configure_logging(settings.log_level)
+    app = Flask(__name__)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    register_api(app)
+    app.extensions["claimlens"] = runtime or build_runtime(settings)
+    _install_request_hooks(app, settings)
+    return app
+
+
+def _configure_logging(level: str) -> None:
+    root = logging.getLogger()
+    if not root.handlers:
+        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+
+def _install_request_hooks(app: Flask, settings: Settings) -> None:
+    from flask import g, request
+
+    from service.api.errors import error_body
+
+    key_hashes = [hashlib.sha256(key.encode()).digest() for key in settings.api_keys]
+    access_log = logging.getLogger("service.access")
+
+    @app.before_request
+    def _start() -> object:
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        g.started = time.perf_counter()
+        if key_hashes and request.method in _WRITE_METHODS and not _authorised(request.headers, key_hashes):
+            from flask import jsonify
+
+            response = jsonify(error_body(401, "A valid API key is required: Authorization: Bearer <key>."))
+            response.headers["WWW-Authenticate"] = "Bearer"
+            return response, 401
+        return None
+
+    @app.after_request
+    def _finish(response):  # type: ignore[no-untyped-def]
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        access_log.info(json.dumps({
+            "request_id": g.get("request_id"), "method": request.method,
+            "route": request.url_rule.rule if request.url_rule else None, "status": response.status_code,
+            "duration_ms": round(elapsed_ms, 1),
+        }))
+        return response
+
+
+def _authorised(headers: object, key_hashes: list[bytes]) -> bool:
+    header = getattr(headers, "get")("Authorization", "")  # noqa: B009
+    if not header.startswith("Bearer "):
+        return False
+    offered = hashlib.sha256(header[len("Bearer "):].strip().encode()).digest()
+    # Compare against every key so the time taken does not reveal which one matched.
+    return any([hmac.compare_digest(offered, known) for known in key_hashes])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 import numpy as np
@@ -47,8 +47,12 @@ from service.storage.tables import (
 _CLUSTER_LOCK_KEY = 7_341_103
 
 
-def create_engine(database_url: str) -> Engine:
-    """Create an engine; SQLite gets foreign keys on and a busy timeout for concurrent writers."""
+def create_engine(database_url: str, *, schema: str | None = None) -> Engine:
+    """Create an engine; SQLite gets foreign keys on and a busy timeout for concurrent writers.
+
+    `schema` (PostgreSQL only) puts every connection's `search_path` on that schema, so tables, including
+    Alembic's version table, live there; tests use it to work in a schema of their own.
+    """
     if database_url.startswith("sqlite"):
         engine = sa.create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
@@ -60,7 +64,8 @@ def create_engine(database_url: str) -> Engine:
             cursor.close()
 
         return engine
-    return sa.create_engine(database_url, pool_pre_ping=True)
+    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    return sa.create_engine(database_url, pool_pre_ping=True, connect_args=connect_args)
 
 
 class SqlClaimStore:
@@ -122,8 +127,13 @@ class SqlClaimStore:
         if existing is not None:
             raise DuplicateDocument(existing.id)
         with self._connect() as c:
+            # The savepoint keeps a PostgreSQL transaction usable after a unique violation. SQLite needs
+            # none (a failed statement leaves its transaction intact), and under pysqlite a SAVEPOINT that
+            # opens the transaction commits it on RELEASE, so a later rollback would keep the document.
+            savepoint: AbstractContextManager[Any] = (
+                c.begin_nested() if c.dialect.name != "sqlite" else nullcontext())
             try:
-                with c.begin_nested():
+                with savepoint:
                     result = c.execute(documents.insert().values(
                         text_hash=document.text_hash, text=document.text, published_at=document.published_at,
                         title=document.title, url=document.url, publisher=document.publisher,
@@ -132,7 +142,7 @@ class SqlClaimStore:
             except sa.exc.IntegrityError:
                 found = self.find_document(document.text_hash)
                 raise DuplicateDocument(found.id if found else -1) from None
-            return int(result.inserted_primary_key[0])
+            return _inserted_id(result)
 
     # --- speakers ------------------------------------------------------------------------------------
 
@@ -174,7 +184,7 @@ class SqlClaimStore:
             result = c.execute(speakers.insert().values(
                 name=mention.name, kind=str(mention.kind), affiliation=mention.affiliation, role=mention.role,
             ))
-            speaker_id = int(result.inserted_primary_key[0])
+            speaker_id = _inserted_id(result)
         self.add_speaker_aliases(speaker_id, alias_keys)
         return Speaker(speaker_id, mention.name, mention.kind, mention.affiliation, mention.role)
 
@@ -247,7 +257,7 @@ class SqlClaimStore:
                     speaker_end=s.speaker_end, date=s.date, date_text=s.date_text, date_basis=s.date_basis,
                     cue=s.cue, embedding=np.asarray(s.embedding, dtype="<f4").tobytes(),
                 ))
-                ids.append(int(result.inserted_primary_key[0]))
+                ids.append(_inserted_id(result))
         return ids
 
     def iter_embeddings(
@@ -329,7 +339,7 @@ class SqlClaimStore:
                 values: dict[str, Any] = {"kind": str(draft.kind), "updated_at": now}
                 if draft.reuse_id is not None:
                     values["id"] = draft.reuse_id
-                cluster_id = int(c.execute(clusters.insert().values(**values)).inserted_primary_key[0])
+                cluster_id = _inserted_id(c.execute(clusters.insert().values(**values)))
                 members = [{"cluster_id": cluster_id, "statement_id": sid, "side": side}
                            for side, ids in enumerate(draft.sides) for sid in ids]
                 c.execute(cluster_members.insert(), members)
@@ -399,6 +409,12 @@ class SqlClaimStore:
         with self._connect() as c:
             return {table.name: int(c.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
                     for table in (documents, speakers, statements, relations, clusters)}
+
+
+def _inserted_id(result: sa.CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    assert key is not None, "INSERT returned no primary key"
+    return int(key[0])
 
 
 def _escape_like(text: str) -> str:

@@ -1,0 +1,28 @@
+"""The HTTP edge: flask-smorest blueprints over the pipeline."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from service.api import claims, clusters, documents, health, statements
+from service.api.errors import register_error_handlers
+
+API_CONFIG = {
+    "API_TITLE": "claimlens",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "API_SPEC_OPTIONS": {
+        "info": {"description": "Statements, speakers and dates from news text; claims that corroborate or "
+                                "contradict each other; contradiction clusters with sides and timelines."},
+    },
+}
+
+
+def register_api(app: Flask) -> Api:
+    """Register the blueprints and error handlers on an app."""
+    app.config.update({key: value for key, value in API_CONFIG.items() if key not in app.config})
+    api = Api(app)
+    for module in (health, documents, statements, claims, clusters):
+        api.register_blueprint(module.blp)
+    register_error_handlers(app)
+    return api

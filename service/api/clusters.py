@@ -1,0 +1,37 @@
+"""Contradiction and corroboration clusters."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from service import pipeline
+from service.api.context import runtime
+from service.api.schemas import ApiErrorSchema, ClusterArgsSchema, ClusterPageSchema, ClusterSchema, Page
+from service.pipeline import ClusterView
+from service.storage import ClusterFilter
+
+blp = Blueprint("clusters", __name__, url_prefix="/v1", description="Clusters of related claims.")
+
+
+@blp.route("/clusters")
+class Clusters(MethodView):
+    @blp.arguments(ClusterArgsSchema, location="query")
+    @blp.response(200, ClusterPageSchema)
+    @blp.alt_response(422, schema=ApiErrorSchema)
+    def get(self, args: dict[str, Any]) -> Page:
+        """List clusters, biggest first, filtered by kind, speaker, date range or text."""
+        where = ClusterFilter(kind=args["kind"], speaker_id=args["speaker_id"], since=args["since"],
+                              until=args["until"], q=args["q"])
+        items, total = pipeline.list_cluster_views(runtime(), where, args["limit"], args["offset"])
+        return Page(items, total, args["limit"], args["offset"])
+
+
+@blp.route("/clusters/<int(max=2147483647):cluster_id>")
+class ClusterById(MethodView):
+    @blp.response(200, ClusterSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
+    def get(self, cluster_id: int) -> ClusterView:
+        """Return a cluster with its sides and timeline."""
+        return pipeline.cluster_view(runtime(), cluster_id)

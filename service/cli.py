@@ -1,0 +1,111 @@
+"""The `claimlens` command: seed, serve, migrate, recluster, openapi."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import logging
+import os
+import re
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from service.settings import REPO_ROOT, Settings
+
+logger = logging.getLogger(__name__)
+
+# A seed file may open with " date YYYY-MM-DD", followed by a newline or directly by the text.
+_DATE_LINE = re.compile(r"\A[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*(?:\r?\n)?")
+
+
+def split_seed(raw: str) -> tuple[str, dt.date | None]:
+    """Split a seed file into its text and publication date (None when the file gives none)."""
+    found = _DATE_LINE.match(raw)
+    if not found:
+        return raw, None
+    return raw[found.end():], dt.date.fromisoformat(found.group(1))
+
+
+def seed(directory: Path, settings: Settings) -> None:
+    """Ingest every `*.txt` of a directory; running it twice stores nothing new."""
+    from service.pipeline import DocumentSubmission, ingest_document
+    from service.runtime import build_runtime
+
+    files = sorted(directory.glob("*.txt"))
+    if not files:
+        raise SystemExit(f"no .txt files in {directory}")
+    runtime = build_runtime(settings)
+    created = 0
+    for path in tqdm(files, desc="seeding", unit="doc"):
+        text, published_at = split_seed(path.read_text(encoding="utf-8"))
+        result = ingest_document(runtime, DocumentSubmission(text, published_at, title=path.stem))
+        created += result.created
+    logger.info("seeded %d files (%d new)", len(files), created)
+
+
+def serve(host: str, port: int, workers: int, settings: Settings) -> None:
+    """Migrate the schema, then run gunicorn on `service:create_app()`."""
+    from service.storage.migrate import upgrade_schema
+    from service.storage.sql import create_engine
+
+    upgrade_schema(create_engine(settings.database_url))
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--timeout", "120",
+            "--access-logfile", "-", "service:create_app()"]
+    os.execvp(sys.executable, [sys.executable, "-m", *argv])
+
+
+def write_openapi(path: Path) -> None:
+    """Write the OpenAPI document generated from the schemas."""
+    from service.api.spec import openapi_yaml
+
+    path.write_text(openapi_yaml(), encoding="utf-8")
+    logger.info("wrote %s", path)
+
+
+def recluster(settings: Settings) -> None:
+    """Rebuild every cluster from the stored relations."""
+    from service.pipeline import recluster_all
+    from service.runtime import build_runtime
+
+    count = recluster_all(build_runtime(settings))
+    logger.info("%d clusters after reclustering", count)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Run the claimlens command line."""
+    parser = argparse.ArgumentParser(prog="claimlens", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    seed_cmd = commands.add_parser("seed", help="load the demo corpus (idempotent)")
+    seed_cmd.add_argument("directory", nargs="?", type=Path, default=REPO_ROOT / "seeds")
+    serve_cmd = commands.add_parser("serve", help="run the API under gunicorn")
+    serve_cmd.add_argument("--host", default="127.0.0.1")
+    serve_cmd.add_argument("--port", type=int, default=8000)
+    serve_cmd.add_argument("--workers", type=int, default=1)
+    commands.add_parser("migrate", help="bring the database schema to the newest revision")
+    commands.add_parser("recluster", help="rebuild all clusters from the stored relations")
+    openapi_cmd = commands.add_parser("openapi", help="write openapi.yaml from the schemas")
+    openapi_cmd.add_argument("path", nargs="?", type=Path, default=REPO_ROOT / "openapi.yaml")
+    args = parser.parse_args(argv)
+
+    settings = Settings.from_env()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    if args.command == "seed":
+        seed(args.directory, settings)
+    elif args.command == "serve":
+        serve(args.host, args.port, args.workers, settings)
+    elif args.command == "migrate":
+        from service.storage.migrate import upgrade_schema
+        from service.storage.sql import create_engine
+
+        upgrade_schema(create_engine(settings.database_url))
+    elif args.command == "recluster":
+        recluster(settings)
+    elif args.command == "openapi":
+        write_openapi(args.path)
+
+
+if __name__ == "__main__":
+    main()

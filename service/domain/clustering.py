@@ -1,0 +1,107 @@
+"""Clusters from the relation graph: proposition groups, then contradiction and corroboration clusters.
+
+Statements joined by confident `corroborates` edges form a proposition group (connected components).
+Groups joined by confident `contradicts` edges form a contradiction cluster; its sides come from a
+2-colouring of the group graph when it is bipartite (the usual "A says X, B says not-X"), else every group
+is its own side. A group with no contradiction becomes a corroboration cluster when at least two different
+speakers assert it. The result depends only on the graph, never on the order statements arrived in.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import networkx as nx
+
+from service.domain.entities import Cluster, ClusterKind, Relation, RelationKind
+
+
+@dataclass(frozen=True)
+class EdgeThresholds:
+    """Calibrated probabilities above which an edge counts for clustering."""
+
+    corroborates: float
+    contradicts: float
+
+
+@dataclass(frozen=True)
+class ClusterPlan:
+    """A computed cluster: its kind and sides (each a sorted tuple of statement ids), sides sorted."""
+
+    kind: ClusterKind
+    sides: tuple[tuple[int, ...], ...]
+
+    @property
+    def statement_ids(self) -> frozenset[int]:
+        return frozenset(sid for side in self.sides for sid in side)
+
+
+def is_cluster_edge(relation: Relation, thresholds: EdgeThresholds) -> bool:
+    """Tell whether a relation is confident enough to join statements in a cluster."""
+    if relation.label is RelationKind.CORROBORATES:
+        return relation.probability >= thresholds.corroborates
+    if relation.label is RelationKind.CONTRADICTS:
+        return relation.probability >= thresholds.contradicts
+    return False
+
+
+def plan_clusters(
+    statement_ids: Iterable[int],
+    relations: Iterable[Relation],
+    speaker_of: Mapping[int, int],
+    thresholds: EdgeThresholds,
+) -> list[ClusterPlan]:
+    """Compute the clusters of a closed set of statements from the relations among them."""
+    ids = set(statement_ids)
+    edges = [r for r in relations
+             if r.source_id in ids and r.target_id in ids and is_cluster_edge(r, thresholds)]
+    groups = _proposition_groups(ids, edges)
+    group_of = {sid: index for index, group in enumerate(groups) for sid in group}
+    group_graph: nx.Graph = nx.Graph()
+    group_graph.add_nodes_from(range(len(groups)))
+    for r in edges:
+        a, b = group_of[r.source_id], group_of[r.target_id]
+        if r.label is RelationKind.CONTRADICTS and a != b:
+            group_graph.add_edge(a, b)
+    plans: list[ClusterPlan] = []
+    for component in nx.connected_components(group_graph):
+        members = sorted(component)
+        if len(members) >= 2:
+            plans.append(_contradiction(group_graph.subgraph(members), groups))
+        elif len({speaker_of[sid] for sid in groups[members[0]]}) >= 2:
+            plans.append(ClusterPlan(ClusterKind.CORROBORATION, (tuple(sorted(groups[members[0]])),)))
+    return sorted(plans, key=lambda plan: min(plan.statement_ids))
+
+
+def _proposition_groups(ids: set[int], edges: Sequence[Relation]) -> list[frozenset[int]]:
+    graph: nx.Graph = nx.Graph()
+    graph.add_nodes_from(ids)
+    graph.add_edges_from((r.source_id, r.target_id) for r in edges if r.label is RelationKind.CORROBORATES)
+    return sorted((frozenset(c) for c in nx.connected_components(graph)), key=min)
+
+
+def _contradiction(group_graph: nx.Graph, groups: Sequence[frozenset[int]]) -> ClusterPlan:
+    if nx.is_bipartite(group_graph):
+        colouring = nx.bipartite.color(group_graph)
+        sides = [frozenset().union(*(groups[g] for g, colour in colouring.items() if colour == wanted))
+                 for wanted in (0, 1)]
+    else:
+        sides = [groups[g] for g in group_graph.nodes]
+    ordered = sorted((tuple(sorted(side)) for side in sides), key=lambda side: side[0])
+    return ClusterPlan(ClusterKind.CONTRADICTION, tuple(ordered))
+
+
+def reuse_cluster_ids(plans: Sequence[ClusterPlan], old: Sequence[Cluster]) -> list[int | None]:
+    """Give each plan the id of the old cluster it overlaps most (each old id used once), else None."""
+    overlaps = sorted(
+        ((len(plan.statement_ids & set(cluster.statement_ids)), -cluster.id, index, cluster.id)
+         for index, plan in enumerate(plans) for cluster in old),
+        reverse=True,
+    )
+    chosen: list[int | None] = [None] * len(plans)
+    used: set[int] = set()
+    for shared, _, index, cluster_id in overlaps:
+        if shared and chosen[index] is None and cluster_id not in used:
+            chosen[index] = cluster_id
+            used.add(cluster_id)
+    return chosen

@@ -1,0 +1,448 @@
+"""Use cases: ingest a document, classify pairs, match a claim, view clusters. Each owns its transaction."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from service.domain.clustering import EdgeThresholds, is_cluster_edge, plan_clusters, reuse_cluster_ids
+from service.domain.entities import (
+    Cluster,
+    ClusterKind,
+    DateBasis,
+    Document,
+    ExtractedStatement,
+    Extraction,
+    Relation,
+    RelationKind,
+    Speaker,
+    SpeakerKind,
+    SpeakerMention,
+    Statement,
+)
+from service.domain.relation import RelationScores
+from service.domain.speakers import is_pronoun, match_speaker, speaker_key
+from service.errors import InvalidInput
+from service.runtime import Models, Runtime
+from service.storage import (
+    ClaimStore,
+    ClusterDraft,
+    ClusterFilter,
+    DuplicateDocument,
+    NewDocument,
+    NewStatement,
+    StatementFilter,
+)
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class DocumentSubmission:
+    """A text submitted for ingest, with its publication metadata."""
+
+    text: str
+    published_at: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    """What an ingest stored (or found already stored)."""
+
+    id: int
+    created: bool
+    statements: list[Statement]
+    clusters: list[int]
+
+
+@dataclass(frozen=True)
+class Match:
+    """A stored statement matching a submitted claim."""
+
+    query: str
+    statement: Statement
+    similarity: float
+    relation: RelationScores
+
+
+@dataclass(frozen=True)
+class SideView:
+    label: str
+    speakers: list[Speaker]
+    statements: list[Statement]
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    date: dt.date | None
+    date_basis: DateBasis
+    statement_id: int
+    side: int
+    speaker: str
+    claim: str
+
+
+@dataclass(frozen=True)
+class ClusterView:
+    """A cluster as readers see it: title, sides with speakers, timeline."""
+
+    id: int
+    kind: ClusterKind
+    title: str
+    sides: list[SideView]
+    timeline: list[TimelineEntry]
+    first_date: dt.date | None
+    last_date: dt.date | None
+    statement_count: int
+    speaker_count: int
+
+
+def text_hash(text: str) -> str:
+    """Hash a text after Unicode and whitespace normalisation: the identity of a document."""
+    normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
+
+
+def extract_text(models: Models, text: str, published_at: dt.date | None) -> Extraction:
+    """Extract statements and time expressions from a text without storing anything."""
+    if not text.strip():
+        raise InvalidInput("text is empty", {"text": ["Text has no content."]})
+    return models.extractor.extract(text, published_at)
+
+
+def classify_pairs(models: Models, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
+    """Score (claim, other) pairs with the relation classifier, in order."""
+    return models.classifier.classify(pairs)
+
+
+# --- ingest ----------------------------------------------------------------------------------------------
+
+
+def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestResult:
+    """Extract, embed, relate and cluster a document's statements, storing everything in one transaction."""
+    store = runtime.store
+    digest = text_hash(submission.text)
+    existing = store.find_document(digest)
+    if existing is not None:
+        return _existing_result(store, existing.id)
+    extraction = extract_text(runtime.models, submission.text, submission.published_at)
+    extracted = list(extraction.statements)
+    vectors = runtime.models.embedder.encode([s.claim for s in extracted])
+    runtime.index.catch_up(store)
+    seen_up_to = runtime.index.watermark
+    neighbours = _index_candidates(runtime, vectors)
+    scored = _score_candidates(runtime, extracted, vectors, neighbours)
+    try:
+        with store.transaction() as tx:
+            tx.lock_clusters()
+            # Rows other workers committed since our catch-up: compare against them too, under the lock.
+            late = [(ids, vecs) for ids, vecs in tx.iter_embeddings(seen_up_to)]
+            if late:
+                late_ids = np.concatenate([ids for ids, _ in late])
+                late_vectors = np.concatenate([vecs for _, vecs in late])
+                scored += _score_candidates(
+                    runtime, extracted, vectors, _block_candidates(runtime, vectors, late_ids, late_vectors))
+            document_id = tx.add_document(NewDocument(
+                submission.text, digest, submission.published_at, submission.title, submission.url,
+                submission.publisher))
+            statement_ids = _store_statements(tx, document_id, extracted, vectors)
+            tx.add_relations([_bind(edge, statement_ids) for edge in scored])
+            cluster_ids = _recluster(tx, statement_ids, _thresholds(runtime))
+    except DuplicateDocument as duplicate:
+        return _existing_result(store, duplicate.document_id)
+    runtime.index.catch_up(store)
+    logger.info("document ingested", extra={"document_id": document_id, "statements": len(statement_ids),
+                                            "relations": len(scored), "clusters": len(cluster_ids)})
+    return IngestResult(document_id, True, store.get_statements(statement_ids), cluster_ids)
+
+
+def _existing_result(store: ClaimStore, document_id: int) -> IngestResult:
+    statements, _ = store.list_statements(StatementFilter(document_id=document_id), limit=10_000, offset=0)
+    clusters = store.clusters_of([s.id for s in statements])
+    return IngestResult(document_id, False, statements, sorted(c.id for c in clusters))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A pair to classify: new statement (by position) against a stored id or another new position."""
+
+    position: int
+    stored_id: int | None
+    other_position: int | None
+    similarity: float
+
+
+@dataclass(frozen=True)
+class _ScoredEdge:
+    candidate: _Candidate
+    scores: RelationScores
+
+
+def _index_candidates(runtime: Runtime, vectors: np.ndarray) -> list[_Candidate]:
+    settings = runtime.settings
+    found = runtime.index.search(vectors, settings.candidate_max_per_statement, settings.candidate_min_similarity)
+    candidates = [_Candidate(position, n.statement_id, None, n.similarity)
+                  for position, row in enumerate(found) for n in row]
+    # Pairs within the document itself: a piece often quotes both sides of a dispute.
+    if len(vectors) > 1:
+        similarity = vectors @ vectors.T
+        for i in range(len(vectors)):
+            for j in range(i + 1, len(vectors)):
+                if similarity[i, j] >= settings.candidate_min_similarity:
+                    candidates.append(_Candidate(i, None, j, float(similarity[i, j])))
+    return candidates
+
+
+def _block_candidates(runtime: Runtime, vectors: np.ndarray, ids: np.ndarray, block: np.ndarray
+                      ) -> list[_Candidate]:
+    similarity = vectors @ block.T
+    return [_Candidate(i, int(ids[j]), None, float(similarity[i, j]))
+            for i, j in zip(*np.nonzero(similarity >= runtime.settings.candidate_min_similarity), strict=True)]
+
+
+def _score_candidates(runtime: Runtime, extracted: Sequence[ExtractedStatement], vectors: np.ndarray,
+                      candidates: Sequence[_Candidate]) -> list[_ScoredEdge]:
+    del vectors  # the candidates carry their similarity already
+    stored = {s.id: s.claim for s in runtime.store.get_statements(
+        sorted({c.stored_id for c in candidates if c.stored_id is not None}))}
+    pairs = [(extracted[c.position].claim,
+              stored[c.stored_id] if c.stored_id is not None else extracted[c.other_position or 0].claim)
+             for c in candidates]
+    scores = runtime.models.classifier.classify_symmetric(pairs)
+    return [_ScoredEdge(c, s) for c, s in zip(candidates, scores, strict=True)]
+
+
+def _bind(edge: _ScoredEdge, statement_ids: Sequence[int]) -> Relation:
+    c = edge.candidate
+    other = c.stored_id if c.stored_id is not None else statement_ids[c.other_position or 0]
+    source, target = sorted((statement_ids[c.position], other))
+    return Relation(source, target, edge.scores.label, edge.scores.probability, c.similarity)
+
+
+def _thresholds(runtime: Runtime) -> EdgeThresholds:
+    return EdgeThresholds(runtime.settings.corroborates_threshold, runtime.settings.contradicts_threshold)
+
+
+def _store_statements(tx: ClaimStore, document_id: int, extracted: Sequence[ExtractedStatement],
+                      vectors: np.ndarray) -> list[int]:
+    speaker_ids: dict[SpeakerMention, int] = {}
+    rows = []
+    for position, statement in enumerate(extracted):
+        if statement.speaker not in speaker_ids:
+            speaker_ids[statement.speaker] = _canonical_speaker(tx, statement.speaker).id
+        rows.append(NewStatement(
+            position=position, speaker_id=speaker_ids[statement.speaker], claim=statement.claim,
+            claim_start=statement.claim_span.start, claim_end=statement.claim_span.end,
+            speaker_start=statement.speaker_span.start if statement.speaker_span else None,
+            speaker_end=statement.speaker_span.end if statement.speaker_span else None,
+            date=statement.date, date_text=statement.date_text, date_basis=str(statement.date_basis),
+            cue=statement.cue, embedding=vectors[position],
+        ))
+    return tx.add_statements(document_id, rows)
+
+
+def _alias_keys(mention: SpeakerMention) -> dict[str, str]:
+    names = [mention.name, *(a for a in mention.aliases if not is_pronoun(a) and a[:1].isupper())]
+    keys = {speaker_key(name): name for name in names if speaker_key(name)}
+    if mention.kind is SpeakerKind.PERSON:
+        surname = speaker_key(mention.name).split()[-1:]
+        if surname:
+            keys.setdefault(surname[0], mention.name)
+    return keys
+
+
+def _canonical_speaker(tx: ClaimStore, mention: SpeakerMention) -> Speaker:
+    keys = _alias_keys(mention)
+    found = match_speaker(mention, tx.speakers_with_alias_keys(sorted(keys)))
+    if found is None:
+        return tx.add_speaker(mention, keys)
+    tx.add_speaker_aliases(found.id, keys)
+    return found
+
+
+# --- clustering ------------------------------------------------------------------------------------------
+
+
+def _recluster(tx: ClaimStore, seeds: Sequence[int], thresholds: EdgeThresholds) -> list[int]:
+    """Recompute the clusters of the graph component(s) reachable from the seed statements."""
+    component, relations = _cluster_component(tx, seeds, thresholds)
+    speaker_of = {s.id: s.speaker.id for s in tx.get_statements(sorted(component))}
+    plans = plan_clusters(component, relations, speaker_of, thresholds)
+    old = tx.clusters_of(sorted(component))
+    reuse = reuse_cluster_ids(plans, old)
+    drafts = [ClusterDraft(plan.kind, plan.sides, reuse_id) for plan, reuse_id in zip(plans, reuse, strict=True)]
+    return tx.replace_clusters([c.id for c in old], drafts)
+
+
+def _cluster_component(tx: ClaimStore, seeds: Sequence[int], thresholds: EdgeThresholds
+                       ) -> tuple[set[int], list[Relation]]:
+    component = set(seeds)
+    frontier = set(seeds)
+    edges: dict[tuple[int, int], Relation] = {}
+    while frontier:
+        reached: set[int] = set()
+        for relation in tx.relations_touching(sorted(frontier)):
+            if not is_cluster_edge(relation, thresholds):
+                continue
+            edges[(relation.source_id, relation.target_id)] = relation
+            reached.update((relation.source_id, relation.target_id))
+        frontier = reached - component
+        component |= reached
+    return component, list(edges.values())
+
+
+def recluster_all(runtime: Runtime) -> int:
+    """Rebuild every cluster from the stored relations; return how many clusters exist afterwards."""
+    store = runtime.store
+    with store.transaction() as tx:
+        tx.lock_clusters()
+        statements, _ = tx.list_statements(StatementFilter(), limit=10**9, offset=0)
+        relations = tx.relations_touching([s.id for s in statements])
+        thresholds = _thresholds(runtime)
+        plans = plan_clusters([s.id for s in statements], relations, {s.id: s.speaker.id for s in statements},
+                              thresholds)
+        old = tx.clusters_of([s.id for s in statements])
+        reuse = reuse_cluster_ids(plans, old)
+        drafts = [ClusterDraft(p.kind, p.sides, r) for p, r in zip(plans, reuse, strict=True)]
+        return len(tx.replace_clusters([c.id for c in old], drafts))
+
+
+# --- matching --------------------------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+")
+_TWEET_TAIL = re.compile(r"\s*[—–-]+\s*[^—–\n]*\(@\w+\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}\s*$")
+
+
+def normalise_claim_text(text: str) -> str:
+    """Strip URLs and a tweet's "— Name (@handle) Date" tail; collapse whitespace."""
+    text = _TWEET_TAIL.sub("", text)
+    text = _URL.sub("", text)
+    return " ".join(text.split())
+
+
+def match_claim(runtime: Runtime, text: str, top_k: int, published_at: dt.date | None = None) -> list[Match]:
+    """Find stored statements matching the claims of a text (or the text itself as one claim)."""
+    if not text.strip():
+        raise InvalidInput("text is empty", {"text": ["Text has no content."]})
+    cleaned = normalise_claim_text(text) or text.strip()
+    extracted = runtime.models.extractor.extract(cleaned, published_at).statements
+    queries = [s.claim for s in extracted] or [cleaned]
+    if len(queries) > 1:
+        queries.append(cleaned)
+    vectors = runtime.models.embedder.encode(queries)
+    runtime.index.catch_up(runtime.store)
+    best: dict[int, tuple[float, str]] = {}
+    for query, row in zip(queries, runtime.index.search(vectors, top_k), strict=True):
+        for n in row:
+            if n.statement_id not in best or n.similarity > best[n.statement_id][0]:
+                best[n.statement_id] = (n.similarity, query)
+    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:top_k]
+    statements = {s.id: s for s in runtime.store.get_statements([sid for sid, _ in ranked])}
+    ranked = [(sid, hit) for sid, hit in ranked if sid in statements]
+    scores = runtime.models.classifier.classify([(hit[1], statements[sid].claim) for sid, hit in ranked])
+    return [Match(hit[1], statements[sid], hit[0], score) for (sid, hit), score in zip(ranked, scores, strict=True)]
+
+
+# --- cluster views ---------------------------------------------------------------------------------------
+
+
+def cluster_view(runtime: Runtime, cluster_id: int) -> ClusterView:
+    """Build the reader's view of one cluster."""
+    return _view(runtime.store, runtime.store.get_cluster(cluster_id))
+
+
+def list_cluster_views(runtime: Runtime, where: ClusterFilter, limit: int, offset: int
+                       ) -> tuple[list[ClusterView], int]:
+    """Page through cluster views."""
+    clusters, total = runtime.store.list_clusters(where, limit, offset)
+    return [_view(runtime.store, c) for c in clusters], total
+
+
+def _view(store: ClaimStore, cluster: Cluster) -> ClusterView:
+    by_id = {s.id: s for s in store.get_statements(list(cluster.statement_ids))}
+    relations = store.relations_touching(list(by_id))
+    sides = []
+    for side in cluster.sides:
+        statements = sorted((by_id[i] for i in side.statement_ids if i in by_id), key=_timeline_key)
+        speakers = list({s.speaker.id: s.speaker for s in statements}.values())
+        sides.append(SideView(_side_label(speakers), speakers, statements))
+    titles = [_central_claim(side.statements, relations) for side in sides if side.statements]
+    timeline = sorted(
+        (TimelineEntry(s.date, s.date_basis, s.id, index, s.speaker.name, s.claim)
+         for index, side in enumerate(sides) for s in side.statements),
+        key=lambda e: (e.date or dt.date.max, e.statement_id),
+    )
+    dates = [e.date for e in timeline if e.date is not None]
+    joiner = " vs. " if cluster.kind is ClusterKind.CONTRADICTION else " / "
+    return ClusterView(
+        id=cluster.id, kind=cluster.kind, title=joiner.join(titles), sides=sides, timeline=timeline,
+        first_date=min(dates, default=None), last_date=max(dates, default=None),
+        statement_count=len(by_id), speaker_count=len({s.speaker.id for s in by_id.values()}),
+    )
+
+
+def _timeline_key(statement: Statement) -> tuple[dt.date, int]:
+    return statement.date or dt.date.max, statement.id
+
+
+def _side_label(speakers: Sequence[Speaker]) -> str:
+    counts = Counter(s.affiliation or s.name for s in speakers)
+    return ", ".join(name for name, _ in counts.most_common(3))
+
+
+def _central_claim(statements: Sequence[Statement], relations: Sequence[Relation]) -> str:
+    ids = {s.id for s in statements}
+    support: Counter[int] = Counter()
+    for r in relations:
+        if r.label is RelationKind.CORROBORATES and r.source_id in ids and r.target_id in ids:
+            support[r.source_id] += 1
+            support[r.target_id] += 1
+    central = max(statements, key=lambda s: (support[s.id], -s.id))
+    return central.claim
+
+
+# --- schema.org ------------------------------------------------------------------------------------------
+
+
+def statement_claim_jsonld(runtime: Runtime, statement_id: int) -> dict[str, object]:
+    """Describe a stored statement as a schema.org Claim (JSON-LD) with its appearance and author."""
+    statement = runtime.store.get_statement(statement_id)
+    document = runtime.store.get_document(statement.document_id)
+    return claim_jsonld(statement, document)
+
+
+def claim_jsonld(statement: Statement, document: Document) -> dict[str, object]:
+    """Build the schema.org Claim of one statement."""
+    speaker = statement.speaker
+    author: dict[str, object] = {
+        "@type": "Person" if speaker.kind is SpeakerKind.PERSON else "Organization", "name": speaker.name,
+    }
+    if speaker.affiliation:
+        author["affiliation" if speaker.kind is SpeakerKind.PERSON else "parentOrganization"] = {
+            "@type": "Organization", "name": speaker.affiliation}
+    if speaker.role:
+        author["jobTitle"] = speaker.role
+    appearance: dict[str, object] = {"@type": "NewsArticle"}
+    for key, value in (("url", document.url), ("headline", document.title),
+                       ("datePublished", document.published_at and document.published_at.isoformat())):
+        if value:
+            appearance[key] = value
+    if document.publisher:
+        appearance["publisher"] = {"@type": "Organization", "name": document.publisher}
+    claim: dict[str, object] = {
+        "@context": "https://schema.org", "@type": "Claim", "text": statement.claim, "author": author,
+        "appearance": appearance, "claimReview": [],
+    }
+    if statement.date is not None:
+        claim["datePublished"] = statement.date.isoformat()
+    return claim
