@@ -9,10 +9,14 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
 from service.settings import REPO_ROOT, Settings
+
+if TYPE_CHECKING:
+    from service.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 
@@ -28,21 +32,27 @@ def split_seed(raw: str) -> tuple[str, dt.date | None]:
     return raw[found.end():], dt.date.fromisoformat(found.group(1))
 
 
-def seed(directory: Path, settings: Settings) -> None:
-    """Ingest every `*.txt` of a directory; running it twice stores nothing new."""
+def seed_directory(runtime: Runtime, directory: Path) -> int:
+    """Ingest every `*.txt` of a directory and return how many were new; running it twice stores nothing new."""
     from service.pipeline import DocumentSubmission, ingest_document
-    from service.runtime import build_runtime
 
     files = sorted(directory.glob("*.txt"))
     if not files:
         raise SystemExit(f"no .txt files in {directory}")
-    runtime = build_runtime(settings)
     created = 0
     for path in tqdm(files, desc="seeding", unit="doc"):
         text, published_at = split_seed(path.read_text(encoding="utf-8"))
         result = ingest_document(runtime, DocumentSubmission(text, published_at, title=path.stem))
         created += result.created
     logger.info("seeded %d files (%d new)", len(files), created)
+    return created
+
+
+def seed(directory: Path, settings: Settings) -> None:
+    """Open the store and models, then ingest the directory."""
+    from service.runtime import build_runtime
+
+    seed_directory(build_runtime(settings), directory)
 
 
 def serve(host: str, port: int, workers: int, settings: Settings) -> None:

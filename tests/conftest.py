@@ -36,3 +36,11 @@ def extractor() -> StatementExtractor:
     from service.domain.extraction import StatementExtractor
 
     return StatementExtractor()
+
+
+@pytest.fixture(scope="session")
+def models(embedder: Embedder, extractor: StatementExtractor, relation_classifier: PairModelClassifier):
+    """Return the service's models (real MiniLM, spaCy and relation model), loaded once."""
+    from service.runtime import Models
+
+    return Models(embedder, extractor, relation_classifier)

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pytest
@@ -64,6 +65,12 @@ def new_statement(position: int, speaker_id: int, claim: str, date: dt.date | No
         date_basis=DateBasis.STATED if date else DateBasis.UNKNOWN, cue="said",
         embedding=unit_vectors(1, seed=position)[0] if embedding is None else embedding,
     )
+
+
+def case(where: StatementFilter | ClusterFilter, expected: list[str]) -> Any:
+    """Return one row of a filter table, named after the filter's fields that are set."""
+    named = ", ".join(f"{key}={value}" for key, value in vars(where).items() if value is not None)
+    return pytest.param(where, expected, id=named or "no filter")
 
 
 def person(name: str) -> SpeakerMention:
@@ -159,8 +166,8 @@ def test_a_duplicate_document_leaves_nothing_of_its_transaction_written(store: S
     before = store.count_rows()
 
     with pytest.raises(DuplicateDocument), store.transaction() as tx:
-        speaker = tx.add_speaker(person("Bob"), {"bob": "Bob"})
         document_id = tx.add_document(new_document("a new text"))
+        speaker = tx.add_speaker(person("Bob"), {"bob": "Bob"})
         tx.add_statements(document_id, [new_statement(0, speaker.id, "A claim")])
         tx.add_document(new_document("already stored"))
 
@@ -333,20 +340,21 @@ def test_the_last_statement_id_of_an_empty_store_is_zero(store: SqlClaimStore) -
 
 
 @pytest.mark.parametrize(("where", "expected"), [
-    (StatementFilter(), [TROOPS_WITHDREW, TROOPS_STAYED, INFLATION, GRAIN_DEAL, INJECTION, TALKS]),
-    (StatementFilter(speaker_id=-1), []),
-    (StatementFilter(since=dt.date(2022, 4, 1)), [GRAIN_DEAL, INJECTION]),
-    (StatementFilter(until=dt.date(2022, 3, 2)), [TROOPS_WITHDREW, TROOPS_STAYED]),
-    (StatementFilter(since=dt.date(2022, 3, 2), until=dt.date(2022, 4, 10)), [TROOPS_STAYED, INFLATION, GRAIN_DEAL]),
-    (StatementFilter(q="troops"), [TROOPS_WITHDREW, TROOPS_STAYED]),
-    (StatementFilter(q="NORTHERN BORDER"), [TROOPS_WITHDREW, TROOPS_STAYED]),
-    (StatementFilter(q="8%"), [INFLATION]),
-    (StatementFilter(q="%"), [INFLATION]),
-    (StatementFilter(q="_"), [GRAIN_DEAL]),
-    (StatementFilter(q="grain deal"), []),
-    (StatementFilter(q=INJECTION), [INJECTION]),
-    (StatementFilter(q="'"), [INJECTION]),
-    (StatementFilter(q="\\"), []),
+    case(StatementFilter(), [TROOPS_WITHDREW, TROOPS_STAYED, INFLATION, GRAIN_DEAL, INJECTION, TALKS]),
+    case(StatementFilter(speaker_id=-1), []),
+    case(StatementFilter(since=dt.date(2022, 4, 1)), [GRAIN_DEAL, INJECTION]),
+    case(StatementFilter(until=dt.date(2022, 3, 2)), [TROOPS_WITHDREW, TROOPS_STAYED]),
+    case(StatementFilter(since=dt.date(2022, 3, 2), until=dt.date(2022, 4, 10)),
+         [TROOPS_STAYED, INFLATION, GRAIN_DEAL]),
+    case(StatementFilter(q="troops"), [TROOPS_WITHDREW, TROOPS_STAYED]),
+    case(StatementFilter(q="NORTHERN BORDER"), [TROOPS_WITHDREW, TROOPS_STAYED]),
+    case(StatementFilter(q="8%"), [INFLATION]),
+    case(StatementFilter(q="%"), [INFLATION]),
+    case(StatementFilter(q="_"), [GRAIN_DEAL]),
+    case(StatementFilter(q="grain deal"), []),
+    case(StatementFilter(q=INJECTION), [INJECTION]),
+    case(StatementFilter(q="'"), [INJECTION]),
+    case(StatementFilter(q="\\"), []),
 ])
 def test_lists_statements_matching_the_filter_in_document_order(
     store: SqlClaimStore, corpus: Corpus, where: StatementFilter, expected: list[str],
@@ -500,17 +508,17 @@ def test_replacing_a_cluster_without_reuse_gives_a_never_used_id_and_drops_the_o
 
 
 @pytest.mark.parametrize(("where", "expected"), [
-    (ClusterFilter(), ["contradiction", "corroboration"]),
-    (ClusterFilter(kind=ClusterKind.CONTRADICTION), ["contradiction"]),
-    (ClusterFilter(kind=ClusterKind.CORROBORATION), ["corroboration"]),
-    (ClusterFilter(q="northern"), ["contradiction"]),
-    (ClusterFilter(q="JULY"), ["corroboration"]),
-    (ClusterFilter(q="%"), ["corroboration"]),
-    (ClusterFilter(q="_"), ["corroboration"]),
-    (ClusterFilter(q=INJECTION), []),
-    (ClusterFilter(kind=ClusterKind.CONTRADICTION, q="grain"), []),
-    (ClusterFilter(until=dt.date(2022, 3, 1)), ["contradiction"]),
-    (ClusterFilter(since=dt.date(2022, 4, 1)), ["corroboration"]),
+    case(ClusterFilter(), ["contradiction", "corroboration"]),
+    case(ClusterFilter(kind=ClusterKind.CONTRADICTION), ["contradiction"]),
+    case(ClusterFilter(kind=ClusterKind.CORROBORATION), ["corroboration"]),
+    case(ClusterFilter(q="northern"), ["contradiction"]),
+    case(ClusterFilter(q="JULY"), ["corroboration"]),
+    case(ClusterFilter(q="%"), ["corroboration"]),
+    case(ClusterFilter(q="_"), ["corroboration"]),
+    case(ClusterFilter(q=INJECTION), []),
+    case(ClusterFilter(kind=ClusterKind.CONTRADICTION, q="grain"), []),
+    case(ClusterFilter(until=dt.date(2022, 3, 1)), ["contradiction"]),
+    case(ClusterFilter(since=dt.date(2022, 4, 1)), ["corroboration"]),
 ])
 def test_lists_clusters_matching_the_filter_biggest_first(
     store: SqlClaimStore, clusters: dict[str, int], where: ClusterFilter, expected: list[str],
