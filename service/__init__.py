@@ -44,7 +44,8 @@ def _configure_logging(level: str) -> None:
 
 
 def _install_request_hooks(app: Flask, settings: Settings) -> None:
-    from flask import g, request
+    from flask import Response, g, request
+    from flask.typing import ResponseReturnValue
 
     from service.api.errors import error_body
 
@@ -52,7 +53,7 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
     access_log = logging.getLogger("service.access")
 
     @app.before_request
-    def _start() -> object:
+    def _start() -> ResponseReturnValue | None:
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
         g.started = time.perf_counter()
         if key_hashes and request.method in _WRITE_METHODS and not _authorised(request.headers, key_hashes):
@@ -64,7 +65,7 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
         return None
 
     @app.after_request
-    def _finish(response):  # type: ignore[no-untyped-def]
+    def _finish(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         access_log.info(json.dumps({

@@ -230,7 +230,9 @@ def _bind(edge: _ScoredEdge, statement_ids: Sequence[int]) -> Relation:
 
 
 def _thresholds(runtime: Runtime) -> EdgeThresholds:
-    return EdgeThresholds(runtime.settings.corroborates_threshold, runtime.settings.contradicts_threshold)
+    settings = runtime.settings
+    return EdgeThresholds(settings.corroborates_threshold, settings.contradicts_threshold,
+                          settings.cluster_min_similarity)
 
 
 def _store_statements(tx: ClaimStore, document_id: int, extracted: Sequence[ExtractedStatement],

@@ -27,8 +27,11 @@ class Settings:
     candidate_min_similarity: float = 0.45
     candidate_max_per_statement: int = 50
     # Calibrated probabilities above which an edge counts for clustering.
+    # The relation baseline over-calls `contradicts` between loosely related claims (models/README.md), so a
+    # clustering edge needs both a confident label and embeddings that are about the same matter.
     corroborates_threshold: float = 0.6
-    contradicts_threshold: float = 0.5
+    contradicts_threshold: float = 0.65
+    cluster_min_similarity: float = 0.5
     match_top_k: int = 10
     log_level: str = "INFO"
 

@@ -1,9 +1,10 @@
 """Clusters from the relation graph: proposition groups, then contradiction and corroboration clusters.
 
 Statements joined by confident `corroborates` edges form a proposition group (connected components).
-Groups joined by confident `contradicts` edges form a contradiction cluster; its sides come from a
-2-colouring of the group graph when it is bipartite (the usual "A says X, B says not-X"), else every group
-is its own side. A group with no contradiction becomes a corroboration cluster when at least two different
+Groups joined by confident `contradicts` edges form a contradiction cluster with two sides: a 2-colouring of
+the maximum spanning tree of the group graph (edge weight = the most confident contradiction between two
+groups), so that the strongest contradictions always separate the sides even when noisy edges make the graph
+non-bipartite. A group with no contradiction becomes a corroboration cluster when at least two different
 speakers assert it. The result depends only on the graph, never on the order statements arrived in.
 """
 from __future__ import annotations
@@ -22,6 +23,7 @@ class EdgeThresholds:
 
     corroborates: float
     contradicts: float
+    min_similarity: float = 0.0  # embedding cosine below which an edge never joins a cluster
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,8 @@ class ClusterPlan:
 
 def is_cluster_edge(relation: Relation, thresholds: EdgeThresholds) -> bool:
     """Tell whether a relation is confident enough to join statements in a cluster."""
+    if relation.similarity < thresholds.min_similarity:
+        return False
     if relation.label is RelationKind.CORROBORATES:
         return relation.probability >= thresholds.corroborates
     if relation.label is RelationKind.CONTRADICTS:
@@ -59,10 +63,11 @@ def plan_clusters(
     group_of = {sid: index for index, group in enumerate(groups) for sid in group}
     group_graph: nx.Graph = nx.Graph()
     group_graph.add_nodes_from(range(len(groups)))
-    for r in edges:
+    for r in sorted(edges, key=lambda r: (r.source_id, r.target_id)):
         a, b = group_of[r.source_id], group_of[r.target_id]
         if r.label is RelationKind.CONTRADICTS and a != b:
-            group_graph.add_edge(a, b)
+            weight = max(r.probability, group_graph.get_edge_data(a, b, {}).get("weight", 0.0))
+            group_graph.add_edge(a, b, weight=weight)
     plans: list[ClusterPlan] = []
     for component in nx.connected_components(group_graph):
         members = sorted(component)
@@ -81,12 +86,10 @@ def _proposition_groups(ids: set[int], edges: Sequence[Relation]) -> list[frozen
 
 
 def _contradiction(group_graph: nx.Graph, groups: Sequence[frozenset[int]]) -> ClusterPlan:
-    if nx.is_bipartite(group_graph):
-        colouring = nx.bipartite.color(group_graph)
-        sides = [frozenset().union(*(groups[g] for g, colour in colouring.items() if colour == wanted))
-                 for wanted in (0, 1)]
-    else:
-        sides = [groups[g] for g in group_graph.nodes]
+    tree = nx.maximum_spanning_tree(group_graph, weight="weight")
+    colouring = nx.bipartite.color(tree)
+    sides = [frozenset().union(*(groups[g] for g, colour in colouring.items() if colour == wanted))
+             for wanted in (0, 1)]
     ordered = sorted((tuple(sorted(side)) for side in sides), key=lambda side: side[0])
     return ClusterPlan(ClusterKind.CONTRADICTION, tuple(ordered))
 

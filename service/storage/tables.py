@@ -54,6 +54,8 @@ statements = sa.Table(
     # (384,) float32 little-endian, L2-normalised: the index is rebuilt from these bytes.
     sa.Column("embedding", sa.LargeBinary, nullable=False),
     sa.UniqueConstraint("document_id", "position", name="uq_statement_position"),
+    # Ids only grow: the vector index catches up by the highest id it holds.
+    sqlite_autoincrement=True,
 )
 
 relations = sa.Table(
@@ -76,6 +78,8 @@ clusters = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("kind", sa.String(16), nullable=False, index=True),
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    # Ids are never reused, so a deleted cluster's id cannot pass to an unrelated one.
+    sqlite_autoincrement=True,
 )
 
 cluster_members = sa.Table(

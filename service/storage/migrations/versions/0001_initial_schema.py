@@ -19,7 +19,8 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('clusters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clusters_kind'), ['kind'], unique=False)
@@ -74,7 +75,8 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['document_id'], ['documents.id'], ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['speaker_id'], ['speakers.id'], ),
     sa.PrimaryKeyConstraint('id'),
-    sa.UniqueConstraint('document_id', 'position', name='uq_statement_position')
+    sa.UniqueConstraint('document_id', 'position', name='uq_statement_position'),
+    sqlite_autoincrement=True,
     )
     with op.batch_alter_table('statements', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_statements_date'), ['date'], unique=False)
