@@ -1,0 +1,30 @@
+# claimlens API image: CPU-only torch, models packaged as pip dependencies, served by gunicorn.
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    HF_HUB_OFFLINE=1 \
+    CLAIMLENS_RELATION_MODEL_DIR=/app/models/relation_baseline
+
+WORKDIR /app
+
+# The CPU build of the pinned torch first, so that `pip install .` finds torch==2.13.0 satisfied
+# instead of pulling the CUDA wheels from PyPI.
+RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+
+COPY pyproject.toml ./
+COPY service ./service
+RUN pip install .
+
+# The relation model is not part of the Python package; settings point at it through the env above.
+COPY models/relation_baseline ./models/relation_baseline
+# Demo corpus: `docker compose exec api claimlens seed /app/seeds`.
+COPY seeds ./seeds
+
+RUN useradd --create-home --uid 10001 claimlens
+USER claimlens
+
+EXPOSE 8000
+CMD ["sh", "-c", "claimlens migrate && exec claimlens serve --host 0.0.0.0 --port 8000 --workers 2"]

@@ -1,0 +1,96 @@
+"""The ingest pipeline on real models, on SQLite and on PostgreSQL."""
+from __future__ import annotations
+
+import random
+
+import pytest
+import sqlalchemy as sa
+
+from service.cli import split_seed
+from service.pipeline import DocumentSubmission, ingest_document, match_claim, recluster_all
+from service.runtime import Models, Runtime
+from service.settings import REPO_ROOT, Settings
+from service.storage import ClusterFilter
+from service.storage.migrate import upgrade_schema
+from service.storage.sql import SqlClaimStore, create_engine
+from service.storage.vector_index import ExactIndex
+
+SEEDS = sorted((REPO_ROOT / "seeds").glob("*.txt"))
+
+
+def _runtime(engine: sa.Engine, models: Models) -> Runtime:
+    store = SqlClaimStore(engine)
+    index = ExactIndex()
+    index.catch_up(store)
+    return Runtime(Settings(database_url=engine.url.render_as_string(hide_password=False)), models, store, index)
+
+
+def _submission(index: int) -> DocumentSubmission:
+    text, published_at = split_seed(SEEDS[index].read_text(encoding="utf-8"))
+    return DocumentSubmission(text, published_at, title=SEEDS[index].stem)
+
+
+def _partition(runtime: Runtime) -> set[frozenset[frozenset[tuple[str, str]]]]:
+    """Clusters as sets of sides of (speaker, claim): independent of ids and ingest order."""
+    store = runtime.store
+    clusters, _ = store.list_clusters(ClusterFilter(), limit=1000, offset=0)
+    result = set()
+    for cluster in clusters:
+        sides = []
+        for side in cluster.sides:
+            statements = store.get_statements(list(side.statement_ids))
+            sides.append(frozenset((s.speaker.name, s.claim) for s in statements))
+        result.add(frozenset(sides))
+    return result
+
+
+def test_ingest_stores_statements_relations_and_indexes_them(engine: sa.Engine, models: Models) -> None:
+    runtime = _runtime(engine, models)
+    first = ingest_document(runtime, _submission(2))
+    second = ingest_document(runtime, _submission(0))
+    assert first.created and second.created and first.statements and second.statements
+    counts = runtime.store.count_rows()
+    assert counts["statements"] == len(first.statements) + len(second.statements) == len(runtime.index)
+    assert counts["relations"] > 0
+    speakers = {s.speaker.name: s.speaker.id for s in first.statements + second.statements}
+    assert "Jens Stoltenberg" in speakers
+    assert len({s.speaker.id for s in first.statements + second.statements
+                if s.speaker.name == "Jens Stoltenberg"}) == 1
+
+
+def test_a_duplicate_ingest_returns_the_first_document_and_stores_nothing(engine: sa.Engine, models: Models) -> None:
+    runtime = _runtime(engine, models)
+    first = ingest_document(runtime, _submission(4))
+    before = runtime.store.count_rows()
+    again = ingest_document(runtime, _submission(4))
+    assert (again.created, again.id) == (False, first.id)
+    assert [s.id for s in again.statements] == [s.id for s in first.statements]
+    assert runtime.store.count_rows() == before
+
+
+def test_another_workers_index_catches_up_with_committed_rows(engine: sa.Engine, models: Models) -> None:
+    writer, reader = _runtime(engine, models), _runtime(engine, models)
+    result = ingest_document(writer, _submission(3))
+    assert len(reader.index) == 0
+    matches = match_claim(reader, result.statements[0].claim, top_k=1)
+    assert matches[0].statement.id == result.statements[0].id
+    assert len(reader.index) == len(result.statements)
+
+
+@pytest.mark.parametrize("order_seed", [1])
+def test_clusters_do_not_depend_on_ingest_order(
+    tmp_path_factory: pytest.TempPathFactory, engine: sa.Engine, models: Models, order_seed: int,
+) -> None:
+    in_order = _runtime(engine, models)
+    for index in range(len(SEEDS)):
+        ingest_document(in_order, _submission(index))
+    shuffled_order = list(range(len(SEEDS)))
+    random.Random(order_seed).shuffle(shuffled_order)
+    other_engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('shuffled')}/claims.sqlite3")
+    upgrade_schema(other_engine)
+    shuffled = _runtime(other_engine, models)
+    for index in shuffled_order:
+        ingest_document(shuffled, _submission(index))
+    assert _partition(in_order) == _partition(shuffled)
+    recluster_all(in_order)
+    assert _partition(in_order) == _partition(shuffled)
