@@ -14,9 +14,11 @@ WORKDIR /app
 # instead of pulling the CUDA wheels from PyPI.
 RUN pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
 
-COPY pyproject.toml ./
-COPY service ./service
-RUN pip install .
+# Build from a scratch copy and drop it, so that `python -m gunicorn` (which puts the working directory on
+# sys.path) imports the installed package, not a stray source tree.
+COPY pyproject.toml /tmp/src/
+COPY service /tmp/src/service
+RUN cd /tmp/src && pip install . && cd / && rm -rf /tmp/src
 
 # The relation model is not part of the Python package; settings point at it through the env above.
 COPY models/relation_baseline ./models/relation_baseline

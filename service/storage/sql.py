@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -54,6 +55,7 @@ def create_engine(database_url: str, *, schema: str | None = None) -> Engine:
     Alembic's version table, live there; tests use it to work in a schema of their own.
     """
     if database_url.startswith("sqlite"):
+        _ensure_sqlite_directory(database_url)
         engine = sa.create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
@@ -66,6 +68,12 @@ def create_engine(database_url: str, *, schema: str | None = None) -> Engine:
         return engine
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
     return sa.create_engine(database_url, pool_pre_ping=True, connect_args=connect_args)
+
+
+def _ensure_sqlite_directory(database_url: str) -> None:
+    database = sa.engine.make_url(database_url).database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
 class SqlClaimStore:

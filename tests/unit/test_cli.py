@@ -16,3 +16,10 @@ def test_splits_a_date_prefix_on_the_same_line_as_the_text() -> None:
 
 def test_a_file_without_date_has_no_publication_date() -> None:
     assert split_seed("The Kremlin said so.") == ("The Kremlin said so.", None)
+
+
+def test_the_default_sqlite_directory_is_created(tmp_path) -> None:
+    from service.storage.sql import create_engine
+
+    create_engine(f"sqlite:///{tmp_path}/var/nested/claims.sqlite3").connect().close()
+    assert (tmp_path / "var" / "nested" / "claims.sqlite3").exists()
