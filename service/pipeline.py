@@ -140,8 +140,8 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
     vectors = runtime.models.embedder.encode([s.claim for s in extracted])
     runtime.index.catch_up(store)
     seen_up_to = runtime.index.watermark
-    neighbours = _index_candidates(runtime, vectors)
-    scored = _score_candidates(runtime, extracted, vectors, neighbours)
+    neighbours = _index_candidates(runtime, vectors, seen_up_to)
+    scored = _score_candidates(runtime, extracted, neighbours)
     try:
         with store.transaction() as tx:
             tx.lock_clusters()
@@ -151,7 +151,7 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
                 late_ids = np.concatenate([ids for ids, _ in late])
                 late_vectors = np.concatenate([vecs for _, vecs in late])
                 scored += _score_candidates(
-                    runtime, extracted, vectors, _block_candidates(runtime, vectors, late_ids, late_vectors))
+                    runtime, extracted, _block_candidates(runtime, vectors, late_ids, late_vectors))
             document_id = tx.add_document(NewDocument(
                 submission.text, digest, submission.published_at, submission.title, submission.url,
                 submission.publisher))
@@ -188,11 +188,13 @@ class _ScoredEdge:
     scores: RelationScores
 
 
-def _index_candidates(runtime: Runtime, vectors: np.ndarray) -> list[_Candidate]:
+def _index_candidates(runtime: Runtime, vectors: np.ndarray, up_to_id: int) -> list[_Candidate]:
     settings = runtime.settings
     found = runtime.index.search(vectors, settings.candidate_max_per_statement, settings.candidate_min_similarity)
+    # Another request thread may have caught the index up further meanwhile; rows above `up_to_id` are
+    # compared under the lock instead, so each pair is classified exactly once.
     candidates = [_Candidate(position, n.statement_id, None, n.similarity)
-                  for position, row in enumerate(found) for n in row]
+                  for position, row in enumerate(found) for n in row if n.statement_id <= up_to_id]
     # Pairs within the document itself: a piece often quotes both sides of a dispute.
     if len(vectors) > 1:
         similarity = vectors @ vectors.T
@@ -210,9 +212,8 @@ def _block_candidates(runtime: Runtime, vectors: np.ndarray, ids: np.ndarray, bl
             for i, j in zip(*np.nonzero(similarity >= runtime.settings.candidate_min_similarity), strict=True)]
 
 
-def _score_candidates(runtime: Runtime, extracted: Sequence[ExtractedStatement], vectors: np.ndarray,
+def _score_candidates(runtime: Runtime, extracted: Sequence[ExtractedStatement],
                       candidates: Sequence[_Candidate]) -> list[_ScoredEdge]:
-    del vectors  # the candidates carry their similarity already
     stored = {s.id: s.claim for s in runtime.store.get_statements(
         sorted({c.stored_id for c in candidates if c.stored_id is not None}))}
     pairs = [(extracted[c.position].claim,

@@ -6,7 +6,10 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+_SOURCE_ROOT = Path(__file__).resolve().parent.parent
+# In a checkout (editable install) paths are relative to the repository; after `pip install .` the package lives
+# in site-packages, so they are relative to the working directory, where `models/` and `seeds/` are expected.
+REPO_ROOT = _SOURCE_ROOT if (_SOURCE_ROOT / "pyproject.toml").exists() else Path.cwd()
 
 
 def _default_database_url() -> str:
