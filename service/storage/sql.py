@@ -319,10 +319,17 @@ class SqlClaimStore:
     # --- clusters ------------------------------------------------------------------------------------
 
     def lock_clusters(self) -> None:
-        """Serialise cluster updates until the end of the transaction (PostgreSQL advisory lock)."""
+        """Serialise ingests until the end of the transaction.
+
+        PostgreSQL: a transaction-scoped advisory lock. SQLite: a no-op write as the transaction's first statement
+        takes the database's write lock now (waiting up to the busy timeout), so a transaction that has read
+        never needs to upgrade to a write lock later, which SQLite refuses with "database is locked".
+        """
         with self._connect() as c:
             if c.dialect.name == "postgresql":
                 c.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _CLUSTER_LOCK_KEY})
+            elif c.dialect.name == "sqlite":
+                c.execute(sa.text("UPDATE clusters SET kind = kind WHERE 0 = 1"))
 
     def clusters_of(self, statement_ids: Sequence[int]) -> list[Cluster]:
         """Return the clusters holding any of these statements."""

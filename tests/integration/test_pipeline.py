@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import random
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
@@ -10,7 +13,7 @@ from service.cli import split_seed
 from service.pipeline import DocumentSubmission, ingest_document, match_claim, recluster_all
 from service.runtime import Models, Runtime
 from service.settings import REPO_ROOT, Settings
-from service.storage import ClusterFilter
+from service.storage import ClusterFilter, NewDocument
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore, create_engine
 from service.storage.vector_index import ExactIndex
@@ -94,3 +97,39 @@ def test_clusters_do_not_depend_on_ingest_order(
     assert _partition(in_order) == _partition(shuffled)
     recluster_all(in_order)
     assert _partition(in_order) == _partition(shuffled)
+
+
+def test_concurrent_ingests_from_two_workers_both_land(engine: sa.Engine, models: Models) -> None:
+    first, second = _runtime(engine, models), _runtime(engine, models)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = [pool.submit(ingest_document, first, _submission(1)),
+                   pool.submit(ingest_document, second, _submission(3)),
+                   pool.submit(ingest_document, second, _submission(1))]
+        results = [f.result() for f in futures]
+    assert results[0].id == results[2].id
+    counts = first.store.count_rows()
+    assert counts["documents"] == 2
+    assert counts["statements"] == len(results[0].statements) + len(results[1].statements)
+
+
+def test_the_ingest_lock_makes_a_second_writer_wait_instead_of_failing(engine: sa.Engine) -> None:
+    store = SqlClaimStore(engine)
+    second_done = threading.Event()
+
+    def second_writer() -> None:
+        with store.transaction() as tx:
+            tx.lock_clusters()
+            tx.add_document(NewDocument("second", "h2", None))
+        second_done.set()
+
+    with store.transaction() as tx:
+        tx.lock_clusters()
+        assert tx.find_document("h1") is None  # this transaction has read before it writes
+        writer = threading.Thread(target=second_writer)
+        writer.start()
+        time.sleep(0.5)
+        assert not second_done.is_set(), "the second writer should wait for the lock"
+        tx.add_document(NewDocument("first", "h1", None))
+    writer.join(timeout=30)
+    assert second_done.is_set()
+    assert store.count_rows()["documents"] == 2
