@@ -161,8 +161,8 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
     except DuplicateDocument as duplicate:
         return _existing_result(store, duplicate.document_id)
     runtime.index.catch_up(store)
-    logger.info("document ingested", extra={"document_id": document_id, "statements": len(statement_ids),
-                                            "relations": len(scored), "clusters": len(cluster_ids)})
+    logger.info("document %d ingested: %d statements, %d relations, %d clusters touched",
+                document_id, len(statement_ids), len(scored), len(cluster_ids))
     return IngestResult(document_id, True, store.get_statements(statement_ids), cluster_ids)
 
 

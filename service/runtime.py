@@ -41,7 +41,7 @@ def load_models(settings: Settings) -> Models:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = Embedder()
     models = Models(embedder, StatementExtractor(), load_relation_classifier(settings.relation_model_dir, embedder))
-    logger.info("models loaded", extra={"relation_model_dir": str(settings.relation_model_dir)})
+    logger.info("models loaded (relation model from %s)", settings.relation_model_dir)
     return models
 
 
@@ -53,5 +53,5 @@ def build_runtime(settings: Settings, models: Models | None = None, *, migrate: 
     store = SqlClaimStore(engine)
     index = ExactIndex()
     loaded = index.catch_up(store)
-    logger.info("vector index rebuilt", extra={"vectors": loaded})
+    logger.info("vector index rebuilt from the store: %d vectors", loaded)
     return Runtime(settings, models or load_models(settings), store, index)

@@ -29,4 +29,4 @@ def upgrade_schema(engine: sa.Engine) -> None:
         if connection.dialect.name == "postgresql":
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK_KEY})
         command.upgrade(alembic_config(connection), "head")
-    logger.info("schema at head", extra={"database": engine.url.render_as_string(hide_password=True)})
+    logger.info("schema at head on %s", engine.url.render_as_string(hide_password=True))
