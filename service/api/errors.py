@@ -44,7 +44,7 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:
-        logger.exception("unhandled error", extra={"request_id": g.get("request_id")})
+        logger.exception("unhandled error in request %s", g.get("request_id", "-"))
         return jsonify(error_body(500, "Internal error; see the service log for request id "
                                        f"{g.get('request_id', '-')}.")), 500
 
