@@ -200,6 +200,7 @@ class CueLemmas:
     """Lemmatise cue strings with the extractor's spaCy pipeline (cached) into a short key: 'say', 'according to'."""
 
     def __init__(self, nlp: Any) -> None:
+        """Keep the spaCy pipeline that lemmatises cues."""
         self._nlp = nlp
         self._cache: dict[str, str] = {}
 
@@ -211,6 +212,7 @@ class CueLemmas:
         return self._cache[low]
 
     def _compute(self, low: str) -> str:
+        """Lemmatise one lower-cased cue into its key."""
         if "according" in low:
             return "according to"
         if not low:
@@ -273,6 +275,7 @@ class Analysis:
 
     def _miss_kind(self, text: str, g: GoldAttribution, key: str, preds: list[Prediction],
                    gold: list[GoldAttribution]) -> str:
+        """Name why a gold attribution found no prediction (first matching reason wins)."""
         if any(o is not g and o.cue and g.content[0] <= o.cue[0] and o.cue[1] <= g.content[1] for o in gold):
             return "nested: outer attribution whose content holds another attribution (inner one kept)"
         if any(overlap(p.claim, g.content) > 0 for p in preds):
@@ -292,6 +295,7 @@ class Analysis:
         return "covered cue, content before cue: missed"
 
     def _fp_kind(self, p: Prediction, gold: list[GoldAttribution]) -> str:
+        """Count an unmatched prediction's cue and name where it sits against the gold."""
         self.fp_cues[(p.cue or "<no cue>").lower()] += 1
         if any(overlap(p.claim, g.content) > 0 for g in gold):
             return "overlaps an already paired gold content (split claim or nested inner)"
@@ -300,6 +304,7 @@ class Analysis:
         return "no gold attribution there"
 
     def _source(self, name: str, text: str, p: Prediction, g: GoldAttribution, keep: int) -> None:
+        """Classify a matched pair's speaker span against the gold Source."""
         if p.speaker and overlap(p.speaker, g.source) > 0:
             self.source_kinds["right"] += 1
             return
@@ -317,6 +322,7 @@ class Analysis:
                      keep)
 
     def _boundary(self, text: str, pred: tuple[int, int], gold: tuple[int, int]) -> None:
+        """Count how a matched claim span's boundaries differ from the gold Content."""
         kind = boundary_kind(pred, gold)
         self.boundary[kind] += 1
         if kind == "exact":

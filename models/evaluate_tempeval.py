@@ -97,6 +97,7 @@ def te3_doc(path: Path) -> tuple[str, str, list[tuple[int, int, str]], list[tupl
     spans: list[tuple[int, int]] = []
 
     def walk(el: ET.Element) -> None:
+        """Append an element's text (recording TIMEX3 spans), then its children and their tails."""
         if el.text:
             start = sum(map(len, parts))
             parts.append(el.text)

