@@ -142,14 +142,15 @@ def batches(
 
 
 def predict_logits(
-    model: Any, rows: Sequence[Row], tokenizer: Any, args: argparse.Namespace, device: str,
+    model: Any, rows: Sequence[Row], tokenizer: Any, args: argparse.Namespace, device: str, bf16: bool = True,
 ) -> np.ndarray:
-    """Return the (n, 4) float64 logits of rows, in order."""
+    """Return the (n, 4) float64 logits of rows, in order (bf16 autocast on CUDA unless bf16 is False)."""
     import torch
 
     model.eval()
     out = []
-    with torch.no_grad(), torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
+    enabled = bf16 and device == "cuda"
+    with torch.no_grad(), torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=enabled):
         for inputs, _ in batches(rows, tokenizer, args.batch_size * 2, args.max_length, None):
             logits = model(**{k: v.to(device) for k, v in inputs.items()}).logits
             out.append(logits.float().cpu().numpy())
@@ -250,9 +251,13 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     shuffle = random.Random(args.seed)
     model.train()
     step = 0
+    stopped_at: int | None = None
     for epoch in range(1, args.epochs + 1):
         epoch_started, running, seen = time.time(), 0.0, 0
         for inputs, labels in batches(train_rows, tokenizer, args.batch_size, args.max_length, shuffle):
+            if args.time_budget and time.time() - started > args.time_budget:
+                stopped_at = step  # leave time to calibrate and write before the machine's limit
+                break
             with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
                 logits = model(**{k: v.to(device) for k, v in inputs.items()}).logits
             loss = loss_fn(logits.float(), labels.to(device))
@@ -275,6 +280,9 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         history.append(record)
         log.info("epoch %d done: %s", epoch, {k: round(v, 4) for k, v in record.items()})
         model.save_pretrained(str(args.out / ADAPTER_DIR))  # checkpoint: the last epoch is what ships
+        if stopped_at is not None:
+            log.warning("time budget of %ss reached at step %d of %d", args.time_budget, stopped_at, total_steps)
+            break
 
     manifest: dict[str, Any] = {
         "name": args.out.name,
@@ -297,12 +305,14 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         "data": {**data_description, "train_counts": counts, "train_rows": len(train_rows),
                  "calibration_rows": len(calibration_rows)},
         "history": history,
+        "steps": {"done": step, "planned": total_steps, "stopped_by_time_budget": stopped_at is not None},
         "command": " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv]),
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_seconds": round(time.time() - started, 1),
     }
     if calibration_rows:
-        logits = predict_logits(model, calibration_rows, tokenizer, args, device)
+        # fp32, as the service runs it on CPU, so that the temperature fits the logits it will divide
+        logits = predict_logits(model, calibration_rows, tokenizer, args, device, bf16=False)
         temperature = fit_temperature(logits, cal_labels)
         before, after = softmax(logits), softmax(logits / temperature)
         manifest["temperature"] = temperature
@@ -357,6 +367,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="training rows per source, calibration rows limit // 4 (smoke tests)")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
     parser.add_argument("--log-every", type=int, default=50)
+    parser.add_argument("--time-budget", type=float, default=0.0,
+                        help="seconds after which training stops (then calibrates and writes); 0: no limit")
     return parser.parse_args(argv)
 
 

@@ -115,9 +115,23 @@ def load_peft_model(
     )
     if round_base_fp16:
         model.half().float()  # as training did: the adapter was fitted on the fp16-rounded base
-    model = PeftModel.from_pretrained(model, str(pathlib.Path(model_dir) / ADAPTER_DIR)).merge_and_unload()
+    adapter = pathlib.Path(model_dir) / ADAPTER_DIR
+    model = PeftModel.from_pretrained(model, str(adapter), config=_lora_config(adapter)).merge_and_unload()
     model.to("cpu").eval()
     return model, AutoTokenizer.from_pretrained(base)
+
+
+def _lora_config(adapter: pathlib.Path) -> Any:
+    """Read adapter_config.json, dropping keys this peft version does not know (the GPU may run another one)."""
+    import dataclasses
+
+    from peft import LoraConfig
+
+    saved = json.loads((adapter / "adapter_config.json").read_text(encoding="utf-8"))
+    known = {field.name for field in dataclasses.fields(LoraConfig)}
+    config = LoraConfig(**{key: value for key, value in saved.items() if key in known})
+    config.inference_mode = True
+    return config
 
 
 def load_cross_encoder_classifier(
