@@ -110,6 +110,24 @@ REPORTING_VERBS = frozenset(
         "caution",
         "remark",
         "conclude",
+        # Cues PolNeAR train attributes often (measured on dev: models/README.md): speech acts, findings, beliefs.
+        "suggest",
+        "indicate",
+        "show",
+        "find",
+        "propose",
+        "demand",
+        "recommend",
+        "signal",
+        "disclose",
+        "hope",
+        "know",
+        "feel",
+        "worry",
+        "understand",
+        "doubt",
+        "learn",
+        "ask",
     }
 )
 # Verbs whose subject merely holds a belief: a cue only when their subject is a named source.
