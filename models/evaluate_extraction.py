@@ -25,6 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from extraction_inputs import overlap
 from rapidfuzz import fuzz
 
 REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -35,7 +36,6 @@ DEFAULT_EXTRACTOR = "service.domain.extraction:StatementExtractor"
 FUZZY_THRESHOLD = 90.0
 SPEAKER_TIE_BREAK = 0.001  # added to a pair's overlap when the speakers agree; 1,000 pairs stay below 1 char
 # The publication-date line of a seed file: ` date YYYY-MM-DD`, then one space or a newline before the text.
-DATE_LINE = re.compile(r"\A[ \t]*date[ \t]+(\d{4}-\d{2}-\d{2})[ \t]*(?:\r?\n)?")
 SYNONYMS = {"us": "united states", "u s": "united states", "usa": "united states",
             "united states of america": "united states", "defense": "defence", "the kremlin": "kremlin"}
 
@@ -114,12 +114,10 @@ def f1(precision: float, recall: float) -> float:
 
 
 def read_seed(path: pathlib.Path) -> tuple[str, dt.date | None]:
-    """Return a seed's document text (date line removed) and its publication date."""
-    raw = path.read_text(encoding="utf-8")
-    match = DATE_LINE.match(raw)
-    if not match:
-        return raw, None
-    return raw[match.end():], dt.date.fromisoformat(match.group(1))
+    """Return a seed's document text (date line removed) and its publication date, as `claimlens seed` reads it."""
+    from service.cli import split_seed
+
+    return split_seed(path.read_text(encoding="utf-8"))
 
 
 def normalise(name: str | None) -> str:
@@ -158,11 +156,6 @@ def token_f1(predicted: str, gold: str) -> float:
     p, g = tokens(predicted), tokens(gold)
     common = sum(min(p.count(t), g.count(t)) for t in set(p))
     return f1(common / len(p), common / len(g)) if p and g and common else 0.0
-
-
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Return how many characters two [start, end) spans share."""
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def match_greedy(sizes: list[list[float]]) -> list[tuple[int, int]]:

@@ -38,12 +38,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extraction_inputs import overlap, request_error
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "polnear"
 DEFAULT_OUT = REPO_ROOT / "models" / "results" / "polnear_dev.json"
 COMPARTMENT = "dev"
-MAX_TEXT_CHARS = 200_000  # the API's limit on `text` (service.api.schemas.MAX_TEXT_CHARS)
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 QUOTES = "\"“”'‘’«»"
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me", "his",
                       "their", "its", "our", "my", "your", "who", "which", "that", "this"})
@@ -90,11 +90,6 @@ class Totals:
 def f1(p: float, r: float) -> float:
     """Return the harmonic mean (the referee's `client.f1`)."""
     return 2 * p * r / (p + r) if p + r else 0.0
-
-
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Return the number of characters two [start, end) spans share."""
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def tokens(text: str, span: tuple[int, int]) -> list[str]:
@@ -149,19 +144,6 @@ def match(preds: list[Prediction], gold: list[GoldAttribution]) -> list[tuple[in
         used_g.add(j)
         matched.append((size, i, j))
     return matched
-
-
-def request_error(text: str, published_at: str | None) -> str | None:
-    """Return why the API would answer 422 to this input (its schema checks), or None."""
-    if len(text) > MAX_TEXT_CHARS:
-        return "text longer than 200,000 characters"
-    if not text.strip():
-        return "text is empty"
-    if "\x00" in text:
-        return "text contains NUL"
-    if published_at is not None and not ISO_DATE.fullmatch(published_at):
-        return f"published_at {published_at!r} is not YYYY-MM-DD"
-    return None
 
 
 def predict(extractor: Any, text: str, published_at: str | None) -> list[Prediction]:

@@ -32,13 +32,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from extraction_inputs import overlap, request_error
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "tempeval3"
 DEFAULT_OUT = REPO_ROOT / "models" / "results" / "tempeval3.json"
 SUBSETS = ("AQUAINT", "TimeBank")
 REFEREE_SUBSET = "AQUAINT"
-MAX_TEXT_CHARS = 200_000  # the API's limit on `text` (service.api.schemas.MAX_TEXT_CHARS)
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 DAY = re.compile(r"\d{4}-\d\d-\d\d")
 
 log = logging.getLogger("evaluate_tempeval")
@@ -80,11 +80,6 @@ class Totals:
             "extract_seconds": round(self.seconds, 1),
             "words_per_second": round(self.words / self.seconds, 1) if self.seconds else None,
         }
-
-
-def overlap(a: tuple[int, int], b: tuple[int, int]) -> int:
-    """Return the number of characters two [start, end) spans share."""
-    return max(0, min(a[1], b[1]) - max(a[0], b[0]))
 
 
 def te3_doc(path: Path) -> tuple[str, str, list[tuple[int, int, str]], list[tuple[int, int]]]:
@@ -134,19 +129,6 @@ def granularity(value: str) -> str:
     if re.fullmatch(r"\d{2,3}X*", v) or re.fullmatch(r"\d{2,3}", v):
         return "decade/century"
     return "other"
-
-
-def request_error(text: str, published_at: str | None) -> str | None:
-    """Return why the API would answer 422 to this input (its schema checks), or None."""
-    if len(text) > MAX_TEXT_CHARS:
-        return "text longer than 200,000 characters"
-    if not text.strip():
-        return "text is empty"
-    if "\x00" in text:
-        return "text contains NUL"
-    if published_at is not None and not ISO_DATE.fullmatch(published_at):
-        return f"published_at {published_at!r} is not YYYY-MM-DD"
-    return None
 
 
 @dataclass
