@@ -146,7 +146,7 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
         with store.transaction() as tx:
             tx.lock_clusters()
             # Rows other workers committed since our catch-up: compare against them too, under the lock.
-            late = [(ids, vecs) for ids, vecs in tx.iter_embeddings(seen_up_to)]
+            late = list(tx.iter_embeddings(seen_up_to))
             if late:
                 late_ids = np.concatenate([ids for ids, _ in late])
                 late_vectors = np.concatenate([vecs for _, vecs in late])
@@ -279,9 +279,15 @@ def _canonical_speaker(tx: ClaimStore, mention: SpeakerMention) -> Speaker:
 def _recluster(tx: ClaimStore, seeds: Sequence[int], thresholds: EdgeThresholds) -> list[int]:
     """Recompute the clusters of the graph component(s) reachable from the seed statements."""
     component, relations = _cluster_component(tx, seeds, thresholds)
-    speaker_of = {s.id: s.speaker.id for s in tx.get_statements(sorted(component))}
-    plans = plan_clusters(component, relations, speaker_of, thresholds)
-    old = tx.clusters_of(sorted(component))
+    return _replace_clusters(tx, tx.get_statements(sorted(component)), relations, thresholds)
+
+
+def _replace_clusters(tx: ClaimStore, statements: Sequence[Statement], relations: Sequence[Relation],
+                      thresholds: EdgeThresholds) -> list[int]:
+    """Plan the clusters of a closed set of statements and write them over their old clusters, keeping ids."""
+    ids = [s.id for s in statements]
+    plans = plan_clusters(ids, relations, {s.id: s.speaker.id for s in statements}, thresholds)
+    old = tx.clusters_of(ids)
     reuse = reuse_cluster_ids(plans, old)
     drafts = [ClusterDraft(plan.kind, plan.sides, reuse_id) for plan, reuse_id in zip(plans, reuse, strict=True)]
     return tx.replace_clusters([c.id for c in old], drafts)
@@ -311,13 +317,7 @@ def recluster_all(runtime: Runtime) -> int:
         tx.lock_clusters()
         statements, _ = tx.list_statements(StatementFilter(), limit=10**9, offset=0)
         relations = tx.relations_touching([s.id for s in statements])
-        thresholds = _thresholds(runtime)
-        plans = plan_clusters([s.id for s in statements], relations, {s.id: s.speaker.id for s in statements},
-                              thresholds)
-        old = tx.clusters_of([s.id for s in statements])
-        reuse = reuse_cluster_ids(plans, old)
-        drafts = [ClusterDraft(p.kind, p.sides, r) for p, r in zip(plans, reuse, strict=True)]
-        return len(tx.replace_clusters([c.id for c in old], drafts))
+        return len(_replace_clusters(tx, statements, relations, _thresholds(runtime)))
 
 
 # --- matching --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 
 from service.api.context import runtime
 from service.api.schemas import HealthSchema
+from service.runtime import Runtime
 
 blp = Blueprint("health", __name__, url_prefix="/v1", description="Health of the service.")
 
@@ -17,9 +18,7 @@ class Health(MethodView):
     @blp.response(200, HealthSchema)
     def get(self) -> dict[str, Any]:
         """Report that models are loaded and the store answers."""
-        rt = runtime()
-        return {"status": "ok", "statements": rt.store.last_statement_id(), "indexed": len(rt.index),
-                "database": rt.store.dialect}
+        return _status(runtime())
 
 
 @blp.route("/ready")
@@ -29,5 +28,9 @@ class Ready(MethodView):
         """Catch the index up with the store and report readiness."""
         rt = runtime()
         rt.index.catch_up(rt.store)
-        return {"status": "ok", "statements": rt.store.last_statement_id(), "indexed": len(rt.index),
-                "database": rt.store.dialect}
+        return _status(rt)
+
+
+def _status(rt: Runtime) -> dict[str, Any]:
+    return {"status": "ok", "statements": rt.store.last_statement_id(), "indexed": len(rt.index),
+            "database": rt.store.dialect}
