@@ -1,4 +1,4 @@
-"""The `claimlens` command: seed, serve, migrate, recluster, openapi."""
+"""The `claimlens` command: seed, import, serve, migrate, recluster, openapi."""
 from __future__ import annotations
 
 import argparse
@@ -55,6 +55,39 @@ def seed(directory: Path, settings: Settings) -> None:
     seed_directory(build_runtime(settings), directory)
 
 
+def import_feed(runtime: Runtime, path: Path, batch_size: int = 500) -> tuple[int, int, int]:
+    """Import a ClaimReview feed in batches, skipping invalid items; return (created, updated, rejected)."""
+    from service.feeds import iter_feed
+    from service.matching import import_fact_checks
+
+    created = updated = rejected = 0
+    batch: list[tuple[int, object]] = []
+
+    def flush() -> None:
+        nonlocal created, updated, rejected
+        outcome = import_fact_checks(runtime, [item for _, item in batch], skip_invalid=True)
+        created, updated, rejected = created + outcome.created, updated + outcome.updated, rejected + len(
+            outcome.rejected)
+        for position, errors in list(outcome.rejected.items())[:3]:
+            logger.warning("item %d rejected: %s", batch[position][0], errors)
+        batch.clear()
+
+    with tqdm(desc=f"importing {path.name}", unit="review") as progress:
+        for entry in iter_feed(path):
+            progress.update(1)
+            if entry.error is not None:
+                rejected += 1
+                logger.warning("%s", entry.error)
+                continue
+            batch.append((entry.position, entry.item))
+            if len(batch) >= batch_size:
+                flush()
+        if batch:
+            flush()
+    logger.info("imported %s: %d created, %d updated, %d rejected", path, created, updated, rejected)
+    return created, updated, rejected
+
+
 def serve(host: str, port: int, workers: int, settings: Settings) -> None:
     """Migrate the schema, then run gunicorn on `service:create_app()`."""
     from service.storage.migrate import upgrade_schema
@@ -90,6 +123,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     seed_cmd = commands.add_parser("seed", help="load the demo corpus (idempotent)")
     seed_cmd.add_argument("directory", nargs="?", type=Path, default=REPO_ROOT / "seeds")
+    import_cmd = commands.add_parser("import", help="import a ClaimReview feed (JSON or JSON Lines, any size)")
+    import_cmd.add_argument("file", type=Path)
     serve_cmd = commands.add_parser("serve", help="run the API under gunicorn")
     serve_cmd.add_argument("--host", default="127.0.0.1")
     serve_cmd.add_argument("--port", type=int, default=8000)
@@ -104,6 +139,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     if args.command == "seed":
         seed(args.directory, settings)
+    elif args.command == "import":
+        from service.runtime import build_runtime
+
+        if not args.file.is_file():
+            raise SystemExit(f"no such file: {args.file}")
+        import_feed(build_runtime(settings), args.file)
     elif args.command == "serve":
         serve(args.host, args.port, args.workers, settings)
     elif args.command == "migrate":

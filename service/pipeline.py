@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
@@ -17,7 +16,6 @@ from service.domain.entities import (
     Cluster,
     ClusterKind,
     DateBasis,
-    Document,
     ExtractedStatement,
     Extraction,
     Relation,
@@ -63,16 +61,6 @@ class IngestResult:
     created: bool
     statements: list[Statement]
     clusters: list[int]
-
-
-@dataclass(frozen=True)
-class Match:
-    """A stored statement matching a submitted claim."""
-
-    query: str
-    statement: Statement
-    similarity: float
-    relation: RelationScores
 
 
 @dataclass(frozen=True)
@@ -138,7 +126,7 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
     extraction = extract_text(runtime.models, submission.text, submission.published_at)
     extracted = list(extraction.statements)
     vectors = runtime.models.embedder.encode([s.claim for s in extracted])
-    runtime.index.catch_up(store)
+    runtime.index.catch_up(store.iter_embeddings)
     seen_up_to = runtime.index.watermark
     neighbours = _index_candidates(runtime, vectors, seen_up_to)
     scored = _score_candidates(runtime, extracted, neighbours)
@@ -148,8 +136,8 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
             # Rows other workers committed since our catch-up: compare against them too, under the lock.
             late = list(tx.iter_embeddings(seen_up_to))
             if late:
-                late_ids = np.concatenate([ids for ids, _ in late])
-                late_vectors = np.concatenate([vecs for _, vecs in late])
+                late_ids = np.concatenate([ids for ids, _, _ in late])
+                late_vectors = np.concatenate([vecs for _, _, vecs in late])
                 scored += _score_candidates(
                     runtime, extracted, _block_candidates(runtime, vectors, late_ids, late_vectors))
             document_id = tx.add_document(NewDocument(
@@ -160,7 +148,7 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
             cluster_ids = _recluster(tx, statement_ids, _thresholds(runtime))
     except DuplicateDocument as duplicate:
         return _existing_result(store, duplicate.document_id)
-    runtime.index.catch_up(store)
+    runtime.index.catch_up(store.iter_embeddings)
     logger.info("document %d ingested: %d statements, %d relations, %d clusters touched",
                 document_id, len(statement_ids), len(scored), len(cluster_ids))
     return IngestResult(document_id, True, store.get_statements(statement_ids), cluster_ids)
@@ -193,8 +181,8 @@ def _index_candidates(runtime: Runtime, vectors: np.ndarray, up_to_id: int) -> l
     found = runtime.index.search(vectors, settings.candidate_max_per_statement, settings.candidate_min_similarity)
     # Another request thread may have caught the index up further meanwhile; rows above `up_to_id` are
     # compared under the lock instead, so each pair is classified exactly once.
-    candidates = [_Candidate(position, n.statement_id, None, n.similarity)
-                  for position, row in enumerate(found) for n in row if n.statement_id <= up_to_id]
+    candidates = [_Candidate(position, n.key, None, n.similarity)
+                  for position, row in enumerate(found) for n in row if n.key <= up_to_id]
     # Pairs within the document itself: a piece often quotes both sides of a dispute.
     if len(vectors) > 1:
         similarity = vectors @ vectors.T
@@ -320,42 +308,6 @@ def recluster_all(runtime: Runtime) -> int:
         return len(_replace_clusters(tx, statements, relations, _thresholds(runtime)))
 
 
-# --- matching --------------------------------------------------------------------------------------------
-
-_URL = re.compile(r"https?://\S+|pic\.twitter\.com/\S+")
-_TWEET_TAIL = re.compile(r"\s*[—–-]+\s*[^—–\n]*\(@\w+\)\s*[A-Z][a-z]+ \d{1,2}, \d{4}\s*$")
-
-
-def normalise_claim_text(text: str) -> str:
-    """Strip URLs and a tweet's "— Name (@handle) Date" tail; collapse whitespace."""
-    text = _TWEET_TAIL.sub("", text)
-    text = _URL.sub("", text)
-    return " ".join(text.split())
-
-
-def match_claim(runtime: Runtime, text: str, top_k: int, published_at: dt.date | None = None) -> list[Match]:
-    """Find stored statements matching the claims of a text (or the text itself as one claim)."""
-    if not text.strip():
-        raise InvalidInput("text is empty", {"text": ["Text has no content."]})
-    cleaned = normalise_claim_text(text) or text.strip()
-    extracted = runtime.models.extractor.extract(cleaned, published_at).statements
-    queries = [s.claim for s in extracted] or [cleaned]
-    if len(queries) > 1:
-        queries.append(cleaned)
-    vectors = runtime.models.embedder.encode(queries)
-    runtime.index.catch_up(runtime.store)
-    best: dict[int, tuple[float, str]] = {}
-    for query, row in zip(queries, runtime.index.search(vectors, top_k), strict=True):
-        for n in row:
-            if n.statement_id not in best or n.similarity > best[n.statement_id][0]:
-                best[n.statement_id] = (n.similarity, query)
-    ranked = sorted(best.items(), key=lambda item: (-item[1][0], item[0]))[:top_k]
-    statements = {s.id: s for s in runtime.store.get_statements([sid for sid, _ in ranked])}
-    ranked = [(sid, hit) for sid, hit in ranked if sid in statements]
-    scores = runtime.models.classifier.classify([(hit[1], statements[sid].claim) for sid, hit in ranked])
-    return [Match(hit[1], statements[sid], hit[0], score) for (sid, hit), score in zip(ranked, scores, strict=True)]
-
-
 # --- cluster views ---------------------------------------------------------------------------------------
 
 
@@ -412,40 +364,3 @@ def _central_claim(statements: Sequence[Statement], relations: Sequence[Relation
             support[r.target_id] += 1
     central = max(statements, key=lambda s: (support[s.id], -s.id))
     return central.claim
-
-
-# --- schema.org ------------------------------------------------------------------------------------------
-
-
-def statement_claim_jsonld(runtime: Runtime, statement_id: int) -> dict[str, object]:
-    """Describe a stored statement as a schema.org Claim (JSON-LD) with its appearance and author."""
-    statement = runtime.store.get_statement(statement_id)
-    document = runtime.store.get_document(statement.document_id)
-    return claim_jsonld(statement, document)
-
-
-def claim_jsonld(statement: Statement, document: Document) -> dict[str, object]:
-    """Build the schema.org Claim of one statement."""
-    speaker = statement.speaker
-    author: dict[str, object] = {
-        "@type": "Person" if speaker.kind is SpeakerKind.PERSON else "Organization", "name": speaker.name,
-    }
-    if speaker.affiliation:
-        author["affiliation" if speaker.kind is SpeakerKind.PERSON else "parentOrganization"] = {
-            "@type": "Organization", "name": speaker.affiliation}
-    if speaker.role:
-        author["jobTitle"] = speaker.role
-    appearance: dict[str, object] = {"@type": "NewsArticle"}
-    for key, value in (("url", document.url), ("headline", document.title),
-                       ("datePublished", document.published_at and document.published_at.isoformat())):
-        if value:
-            appearance[key] = value
-    if document.publisher:
-        appearance["publisher"] = {"@type": "Organization", "name": document.publisher}
-    claim: dict[str, object] = {
-        "@context": "https://schema.org", "@type": "Claim", "text": statement.claim, "author": author,
-        "appearance": appearance, "claimReview": [],
-    }
-    if statement.date is not None:
-        claim["datePublished"] = statement.date.isoformat()
-    return claim

@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from service.domain.embedding import Embedder
 from service.domain.extraction import StatementExtractor
+from service.domain.matching import FusionRanker
 from service.domain.relation import PairModelClassifier
 from service.domain.relation_model import load_relation_classifier
 from service.settings import Settings
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore, create_engine
-from service.storage.vector_index import ExactIndex
+from service.storage.vector_index import VectorIndex
 
 logger = logging.getLogger(__name__)
 
@@ -24,6 +25,7 @@ class Models:
     embedder: Embedder
     extractor: StatementExtractor
     classifier: PairModelClassifier
+    ranker: FusionRanker  # claim matching: fuses dense and lexical retrieval
 
 
 @dataclass(frozen=True)
@@ -33,14 +35,26 @@ class Runtime:
     settings: Settings
     models: Models
     store: SqlClaimStore
-    index: ExactIndex
+    index: VectorIndex  # statements
+    fact_check_index: VectorIndex  # imported ClaimReviews: their claims
+    fact_check_title_index: VectorIndex  # and their titles
+
+    def catch_up(self) -> None:
+        """Load into the indexes what other workers (or this one) committed since the last catch-up."""
+        self.index.catch_up(self.store.iter_embeddings)
+        self.catch_up_fact_checks()
+
+    def catch_up_fact_checks(self) -> None:
+        self.fact_check_index.catch_up(self.store.iter_fact_check_embeddings)
+        self.fact_check_title_index.catch_up(self.store.iter_fact_check_title_embeddings)
 
 
 def load_models(settings: Settings) -> Models:
     """Load the embedder, the spaCy extractor and the relation model from local files only."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     embedder = Embedder()
-    models = Models(embedder, StatementExtractor(), load_relation_classifier(settings.relation_model_dir, embedder))
+    models = Models(embedder, StatementExtractor(), load_relation_classifier(settings.relation_model_dir, embedder),
+                    FusionRanker.load(settings.matching_model_path))
     logger.info("models loaded (relation model from %s)", settings.relation_model_dir)
     return models
 
@@ -51,7 +65,10 @@ def build_runtime(settings: Settings, models: Models | None = None, *, migrate: 
     if migrate:
         upgrade_schema(engine)
     store = SqlClaimStore(engine)
-    index = ExactIndex()
-    loaded = index.catch_up(store)
-    logger.info("vector index rebuilt from the store: %d vectors", loaded)
-    return Runtime(settings, models or load_models(settings), store, index)
+    runtime = Runtime(settings, models or load_models(settings), store,
+                      *(VectorIndex(settings.ann_threshold) for _ in range(3)))
+    runtime.catch_up()
+    logger.info("vector indexes rebuilt from the store: %d statements (%s), %d fact-checks (%s)",
+                len(runtime.index), runtime.index.engine, len(runtime.fact_check_index),
+                runtime.fact_check_index.engine)
+    return runtime

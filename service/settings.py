@@ -23,6 +23,7 @@ class Settings:
     database_url: str = field(default_factory=_default_database_url)
     api_keys: tuple[str, ...] = ()
     relation_model_dir: Path = REPO_ROOT / "models" / "relation_baseline"
+    matching_model_path: Path = REPO_ROOT / "models" / "matching" / "fusion.json"
     max_text_chars: int = 200_000
     max_request_bytes: int = 2 * 1024 * 1024
     list_limit_max: int = 500
@@ -36,6 +37,13 @@ class Settings:
     contradicts_threshold: float = 0.65
     cluster_min_similarity: float = 0.5
     match_top_k: int = 10
+    # Claim matching: candidates taken from each retriever before fusion, and the similarity above which an
+    # imported fact-check is shown as the ClaimReview of a stored statement.
+    match_candidates: int = 100
+    fact_check_link_similarity: float = 0.75
+    # Above this many vectors an index switches from exact numpy search to an int8 HNSW graph (usearch).
+    ann_threshold: int = 50_000
+    max_fact_checks_per_request: int = 1_000
     log_level: str = "INFO"
 
     @classmethod

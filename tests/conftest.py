@@ -14,6 +14,7 @@ from service.domain.relation import PairModelClassifier
 from service.settings import REPO_ROOT
 
 RELATION_BASELINE_DIR = REPO_ROOT / "models" / "relation_baseline"
+MATCHING_MODEL_PATH = REPO_ROOT / "models" / "matching" / "fusion.json"
 
 
 @pytest.fixture(scope="session")
@@ -41,6 +42,7 @@ def extractor() -> StatementExtractor:
 @pytest.fixture(scope="session")
 def models(embedder: Embedder, extractor: StatementExtractor, relation_classifier: PairModelClassifier):
     """Return the service's models (real MiniLM, spaCy and relation model), loaded once."""
+    from service.domain.matching import FusionRanker
     from service.runtime import Models
 
-    return Models(embedder, extractor, relation_classifier)
+    return Models(embedder, extractor, relation_classifier, FusionRanker.load(MATCHING_MODEL_PATH))

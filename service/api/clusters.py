@@ -6,9 +6,16 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service import pipeline
+from service import matching, pipeline
 from service.api.context import runtime
-from service.api.schemas import ApiErrorSchema, ClusterArgsSchema, ClusterPageSchema, ClusterSchema, Page
+from service.api.schemas import (
+    ApiErrorSchema,
+    ClusterArgsSchema,
+    ClusterClaimsJsonLdSchema,
+    ClusterPageSchema,
+    ClusterSchema,
+    Page,
+)
 from service.pipeline import ClusterView
 from service.storage import ClusterFilter
 
@@ -35,3 +42,12 @@ class ClusterById(MethodView):
     def get(self, cluster_id: int) -> ClusterView:
         """Return a cluster with its sides and timeline."""
         return pipeline.cluster_view(runtime(), cluster_id)
+
+
+@blp.route("/clusters/<int(max=2147483647):cluster_id>/claims")
+class ClusterClaims(MethodView):
+    @blp.response(200, ClusterClaimsJsonLdSchema)
+    @blp.alt_response(404, schema=ApiErrorSchema)
+    def get(self, cluster_id: int) -> dict[str, Any]:
+        """Return a cluster's claims as schema.org JSON-LD: an ItemList per side of Claims with their ClaimReviews."""
+        return matching.cluster_claims_jsonld(runtime(), cluster_id)

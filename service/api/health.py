@@ -27,10 +27,11 @@ class Ready(MethodView):
     def get(self) -> dict[str, Any]:
         """Catch the index up with the store and report readiness."""
         rt = runtime()
-        rt.index.catch_up(rt.store)
+        rt.catch_up()
         return _status(rt)
 
 
 def _status(rt: Runtime) -> dict[str, Any]:
     return {"status": "ok", "statements": rt.store.last_statement_id(), "indexed": len(rt.index),
+            "fact_checks": len(rt.fact_check_index),
             "database": rt.store.dialect}

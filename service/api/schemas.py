@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from service.domain.entities import ClusterKind, DateBasis, RelationKind, SpeakerKind
 from service.pipeline import DocumentSubmission
@@ -14,6 +14,7 @@ MAX_CLAIM_CHARS = 2_000
 MAX_PASSAGE_CHARS = 10_000
 MAX_PAIRS = 256
 MAX_ID = 2**31 - 1
+MAX_FACT_CHECKS = 1_000
 
 
 def _has_content(value: str) -> None:
@@ -127,10 +128,56 @@ class ClusterArgsSchema(PageArgsSchema, _DateRangeMixin):
                       metadata={"description": "Substring one of the cluster's claims contains."})
 
 
-class ClaimsSearchArgsSchema(Schema):
-    query = fields.String(metadata={"description": "Text query (Google Fact Check Tools `claims:search`)."})
-    pageSize = fields.Integer(metadata={"description": "Page size."})
-    pageToken = fields.String(metadata={"description": "Page token."})
+class ClaimReviewImportSchema(Schema):
+    """One schema.org ClaimReview object, or `{"claim_reviews": [...]}`; each item is validated by the domain."""
+
+    class Meta:
+        unknown = INCLUDE  # a ClaimReview is open-ended JSON-LD: its fields pass through to the domain's parser
+
+    claim_reviews = fields.List(
+        fields.Raw(), validate=validate.Length(min=1, max=MAX_FACT_CHECKS),
+        metadata={"description": "1 to 1,000 schema.org ClaimReview objects (or Google Fact Check Tools Claims). "
+                                 "Without this field the body itself is one ClaimReview."})
+
+    @validates_schema
+    def one_or_many(self, data: dict[str, Any], **_: Any) -> None:
+        if "claim_reviews" in data and len(data) > 1:
+            raise ValidationError("Send either one ClaimReview or {claim_reviews: [...]}, not both.")
+        if "claim_reviews" not in data and not data:
+            raise ValidationError("Empty body: send a ClaimReview or {claim_reviews: [...]}.")
+
+    @post_load
+    def to_items(self, data: dict[str, Any], **_: Any) -> list[Any]:
+        return list(data["claim_reviews"]) if "claim_reviews" in data else [data]
+
+
+class ClaimsSearchArgsSchema(StrictSchema):
+    """The request parameters of Google's Fact Check Tools `claims:search`."""
+
+    query = fields.String(load_default=None, validate=[validate.Length(min=1, max=MAX_CLAIM_CHARS), _has_content],
+                          metadata={"description": "Text to search fact-checks for. Required unless "
+                                                   "reviewPublisherSiteFilter is given."})
+    languageCode = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
+                                 metadata={"description": "BCP-47 language code, e.g. en or en-US."})
+    reviewPublisherSiteFilter = fields.String(
+        load_default=None, validate=[validate.Length(min=1, max=253), _no_nul],
+        metadata={"description": "Only reviews by this publisher site, e.g. snopes.com."})
+    maxAgeDays = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100_000),
+                                metadata={"description": "Only reviews at most this many days old."})
+    pageSize = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100),
+                              metadata={"description": "Page size, 1-100 (default 10)."})
+    pageToken = fields.String(load_default=None, validate=validate.Length(max=200),
+                              metadata={"description": "nextPageToken of the previous page."})
+    offset = fields.Integer(load_default=None, validate=validate.Range(min=0, max=10_000),
+                            metadata={"description": "Integer offset, an alternative to pageToken."})
+    key = fields.String(load_default=None, metadata={
+        "description": "Ignored: the API key parameter of Google's API, accepted so its clients work unchanged "
+                       "(claimlens keys go in the Authorization header)."})
+
+    @validates_schema
+    def needs_query_or_site(self, data: dict[str, Any], **_: Any) -> None:
+        if not data.get("query") and not data.get("reviewPublisherSiteFilter"):
+            raise ValidationError("Give query or reviewPublisherSiteFilter.", "query")
 
 
 # --- outputs ---------------------------------------------------------------------------------------------
@@ -247,20 +294,65 @@ class MatchRelationSchema(Schema):
     probability = fields.Float(metadata={"description": "Its calibrated probability."})
 
 
+class MatchClaimReviewSchema(Schema):
+    url = fields.String(metadata={"description": "The fact-check's URL (identifies it)."})
+    rating = fields.String(allow_none=True, metadata={"description": "Textual rating, e.g. False."})
+    publisher = fields.String(allow_none=True, metadata={"description": "Who published the fact-check."})
+    date = fields.Date(allow_none=True, metadata={"description": "When it was published."})
+    title = fields.String(allow_none=True, metadata={"description": "Its headline."})
+    claimant = fields.String(allow_none=True, metadata={"description": "Who made the reviewed claim."})
+
+
 class MatchSchema(Schema):
-    statement_id = fields.Integer(metadata={"description": "The matching stored statement."})
+    statement_id = fields.Integer(allow_none=True, metadata={"description": "The matching stored statement."})
     claim_review_id = fields.Integer(allow_none=True, metadata={"description": "Set when the match is a fact-check."})
     query = fields.String(metadata={"description": "The claim of the submitted text that matched."})
-    claim = fields.String(metadata={"description": "The stored claim."})
-    speaker = fields.Nested(SpeakerSchema, metadata={"description": "Who said the stored claim."})
+    claim = fields.String(metadata={"description": "The stored claim (a fact-check's claimReviewed)."})
+    speaker = fields.Nested(SpeakerSchema, allow_none=True,
+                            metadata={"description": "Who said the stored claim; null for a fact-check."})
     date = fields.Date(allow_none=True, metadata={"description": "When it was said."})
     similarity = fields.Float(metadata={"description": "Cosine similarity of the embeddings."})
+    score = fields.Float(metadata={"description": "Fused retrieval score the matches are ordered by."})
     relation = fields.Nested(MatchRelationSchema, metadata={"description": "Relation model's verdict."})
-    claim_review = fields.Dict(allow_none=True, metadata={"description": "{url, rating, publisher, date} or null."})
+    claim_review = fields.Nested(MatchClaimReviewSchema, allow_none=True,
+                                 metadata={"description": "The fact-check, when the match is one; else null."})
 
 
 class MatchResultSchema(Schema):
     matches = fields.List(fields.Nested(MatchSchema), metadata={"description": "Best first."})
+
+
+class ImportResultSchema(Schema):
+    imported = fields.Integer(metadata={"description": "Fact-checks stored (created or updated)."})
+    created = fields.Integer(metadata={"description": "New fact-checks."})
+    updated = fields.Integer(metadata={"description": "Fact-checks whose url was already stored."})
+    ids = fields.List(fields.Integer(), metadata={"description": "Their ids (claim_review_id), in input order."})
+
+
+class GooglePublisherSchema(Schema):
+    name = fields.String(allow_none=True)
+    site = fields.String(allow_none=True)
+
+
+class GoogleClaimReviewSchema(Schema):
+    publisher = fields.Nested(GooglePublisherSchema)
+    url = fields.String()
+    title = fields.String()
+    reviewDate = fields.String(metadata={"description": "RFC 3339 timestamp."})
+    textualRating = fields.String()
+    languageCode = fields.String()
+
+
+class GoogleClaimSchema(Schema):
+    text = fields.String()
+    claimant = fields.String()
+    claimDate = fields.String(metadata={"description": "RFC 3339 timestamp."})
+    claimReview = fields.List(fields.Nested(GoogleClaimReviewSchema))
+
+
+class ClaimsSearchResultSchema(Schema):
+    claims = fields.List(fields.Nested(GoogleClaimSchema), metadata={"description": "Best match first."})
+    nextPageToken = fields.String(metadata={"description": "Absent on the last page."})
 
 
 class SideSchema(Schema):
@@ -300,13 +392,26 @@ class ClaimJsonLdSchema(Schema):
     author = fields.Dict(metadata={"description": "Person or Organization who made the claim."})
     datePublished = fields.String(metadata={"description": "When it was said."})
     appearance = fields.Dict(metadata={"description": "The article it appears in."})
-    claimReview = fields.List(fields.Dict(), metadata={"description": "Known ClaimReviews."})
+    subjectOf = fields.List(fields.Dict(), metadata={
+        "description": "The ClaimReviews known to review this claim (imported fact-checks close to it)."})
+
+
+class ClusterClaimsJsonLdSchema(Schema):
+    context = fields.String(attribute="@context", data_key="@context", metadata={"description": "https://schema.org"})
+    type = fields.String(attribute="@type", data_key="@type", metadata={"description": "ItemList"})
+    name = fields.String(metadata={"description": "The cluster's title."})
+    identifier = fields.String(metadata={"description": "cluster:<id>"})
+    description = fields.String(metadata={"description": "contradiction cluster or corroboration cluster."})
+    numberOfItems = fields.Integer(metadata={"description": "Number of sides."})
+    itemListElement = fields.List(fields.Dict(), metadata={
+        "description": "One ListItem per side, each an ItemList of schema.org Claims with their ClaimReviews."})
 
 
 class HealthSchema(Schema):
     status = fields.String(metadata={"description": "ok"})
     statements = fields.Integer(metadata={"description": "Statements stored."})
-    indexed = fields.Integer(metadata={"description": "Vectors in this worker's index."})
+    indexed = fields.Integer(metadata={"description": "Statement vectors in this worker's index."})
+    fact_checks = fields.Integer(metadata={"description": "Fact-check vectors in this worker's index."})
     database = fields.String(metadata={"description": "sqlite or postgresql."})
 
 

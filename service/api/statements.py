@@ -6,7 +6,7 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service import pipeline
+from service import matching
 from service.api.context import runtime
 from service.api.schemas import (
     ApiErrorSchema,
@@ -53,7 +53,7 @@ class StatementClaimReview(MethodView):
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, statement_id: int) -> dict[str, object]:
         """Describe a statement as a schema.org Claim (JSON-LD) with its ClaimReviews."""
-        return pipeline.statement_claim_jsonld(runtime(), statement_id)
+        return matching.statement_claim_jsonld(runtime(), statement_id)
 
 
 @blp.route("/speakers")

@@ -152,3 +152,31 @@ class Cluster:
     @property
     def statement_ids(self) -> tuple[int, ...]:
         return tuple(sid for side in self.sides for sid in side.statement_ids)
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A published fact-check: one schema.org ClaimReview, identified by its `url`."""
+
+    url: str
+    claim: str  # claimReviewed
+    title: str | None = None  # headline or name
+    rating: str | None = None  # reviewRating.alternateName, e.g. "False"
+    rating_value: float | None = None
+    best_rating: float | None = None
+    worst_rating: float | None = None
+    publisher: str | None = None  # author (or publisher) name
+    publisher_site: str | None = None  # its host, e.g. "www.snopes.com"
+    review_date: dt.date | None = None  # datePublished
+    claimant: str | None = None  # itemReviewed.author
+    claim_date: dt.date | None = None  # itemReviewed.datePublished
+    language: str | None = None  # inLanguage, e.g. "en"
+    appearance_url: str | None = None  # itemReviewed.appearance (first url), where the claim was made
+
+
+@dataclass(frozen=True)
+class StoredFactCheck:
+    """A fact-check as stored, with its id."""
+
+    id: int
+    fact_check: FactCheck

@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
@@ -13,11 +13,16 @@ from service.domain.entities import (
     Cluster,
     ClusterKind,
     Document,
+    FactCheck,
     Relation,
     Speaker,
     SpeakerMention,
     Statement,
+    StoredFactCheck,
 )
+
+if TYPE_CHECKING:
+    from service.storage.vector_index import EmbeddingBatch
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,15 @@ class NewStatement:
     date_basis: str
     cue: str | None
     embedding: np.ndarray  # (384,) float32, L2-normalised
+
+
+@dataclass(frozen=True)
+class NewFactCheck:
+    """A fact-check to store (or to update, when its url is stored) with the embedding of its claim."""
+
+    fact_check: FactCheck
+    embedding: np.ndarray  # (384,) float32, L2-normalised, of the claim
+    title_embedding: np.ndarray  # of the title, or the claim's again when there is no title
 
 
 @dataclass(frozen=True)
@@ -115,8 +129,7 @@ class ClaimStore(Protocol):
     def list_statements(self, where: StatementFilter, limit: int, offset: int
                         ) -> tuple[list[Statement], int]: ...
     def add_statements(self, document_id: int, statements: Sequence[NewStatement]) -> list[int]: ...
-    def iter_embeddings(self, after_id: int, batch_size: int = 10_000
-                        ) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
+    def iter_embeddings(self, after_id: int, batch_size: int = 10_000) -> Iterator[EmbeddingBatch]: ...
     def last_statement_id(self) -> int: ...
 
     # relations
@@ -130,3 +143,17 @@ class ClaimStore(Protocol):
     def get_cluster(self, cluster_id: int) -> Cluster: ...
     def list_clusters(self, where: ClusterFilter, limit: int, offset: int) -> tuple[list[Cluster], int]: ...
     def count_rows(self) -> dict[str, int]: ...
+
+    # fact-checks (schema.org ClaimReview)
+    def upsert_fact_checks(self, new: Sequence[NewFactCheck]) -> list[tuple[int, bool]]: ...
+    def get_fact_checks(self, fact_check_ids: Sequence[int]) -> list[StoredFactCheck]: ...
+    def list_fact_checks(self, limit: int, offset: int, publisher_site: str | None = None
+                         ) -> tuple[list[StoredFactCheck], int]: ...
+    def iter_fact_check_embeddings(self, after_revision: int, batch_size: int = 10_000
+                                   ) -> Iterator[EmbeddingBatch]: ...
+    def iter_fact_check_title_embeddings(self, after_revision: int, batch_size: int = 10_000
+                                         ) -> Iterator[EmbeddingBatch]: ...
+
+    # lexical search (the database's full-text index)
+    def search_statements_text(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]: ...
+    def search_fact_checks_text(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]: ...

@@ -1,6 +1,7 @@
 """ClaimStore on SQLAlchemy Core: a SQLite file by default, PostgreSQL by URL."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -17,6 +18,7 @@ from service.domain.entities import (
     ClusterSide,
     DateBasis,
     Document,
+    FactCheck,
     Relation,
     RelationKind,
     Span,
@@ -24,6 +26,7 @@ from service.domain.entities import (
     SpeakerKind,
     SpeakerMention,
     Statement,
+    StoredFactCheck,
 )
 from service.errors import NotFound
 from service.storage import (
@@ -31,10 +34,12 @@ from service.storage import (
     ClusterFilter,
     DuplicateDocument,
     NewDocument,
+    NewFactCheck,
     NewStatement,
     StatementFilter,
 )
 from service.storage.tables import (
+    claim_reviews,
     cluster_members,
     clusters,
     documents,
@@ -43,6 +48,7 @@ from service.storage.tables import (
     speakers,
     statements,
 )
+from service.storage.vector_index import EmbeddingBatch
 
 # Serialises cluster updates between workers on PostgreSQL (a transaction-scoped advisory lock).
 _CLUSTER_LOCK_KEY = 7_341_103
@@ -268,10 +274,8 @@ class SqlClaimStore:
                 ids.append(_inserted_id(result))
         return ids
 
-    def iter_embeddings(
-        self, after_id: int, batch_size: int = 10_000,
-    ) -> Iterator[tuple[np.ndarray, np.ndarray]]:
-        """Yield (ids (n,) int64, vectors (n, 384) float32) of statements with id > after_id, in id order."""
+    def iter_embeddings(self, after_id: int, batch_size: int = 10_000) -> Iterator[EmbeddingBatch]:
+        """Yield (ids, ids as versions, vectors (n, 384) float32) of statements with id > after_id, in id order."""
         last = after_id
         while True:
             with self._connect() as c:
@@ -282,8 +286,7 @@ class SqlClaimStore:
             if not rows:
                 return
             ids = np.array([r[0] for r in rows], dtype=np.int64)
-            vectors = np.stack([np.frombuffer(r[1], dtype="<f4") for r in rows]).astype(np.float32)
-            yield ids, vectors
+            yield ids, ids, _vectors([r[1] for r in rows])
             last = int(ids[-1])
 
     def last_statement_id(self) -> int:
@@ -419,17 +422,138 @@ class SqlClaimStore:
             for h in heads
         ]
 
+    # --- fact-checks ---------------------------------------------------------------------------------
+
+    def upsert_fact_checks(self, new: Sequence[NewFactCheck]) -> list[tuple[int, bool]]:
+        """Insert fact-checks, or update those whose url is stored; return (id, created) per item.
+
+        Call under `lock_clusters()`: revisions are taken as max + 1, so writers must be serialised.
+        """
+        results: list[tuple[int, bool]] = []
+        with self._connect() as c:
+            revision = int(c.execute(sa.select(sa.func.coalesce(sa.func.max(claim_reviews.c.revision), 0)))
+                           .scalar_one())
+            urls = list({item.fact_check.url for item in new})
+            existing = dict(c.execute(sa.select(claim_reviews.c.url, claim_reviews.c.id)
+                                      .where(claim_reviews.c.url.in_(urls))).all()) if urls else {}
+            for item in new:
+                revision += 1
+                values = _fact_check_values(item, revision)
+                known = existing.get(item.fact_check.url)
+                if known is not None:
+                    c.execute(claim_reviews.update().where(claim_reviews.c.id == known).values(**values))
+                    results.append((known, False))
+                    continue
+                fact_check_id = _inserted_id(c.execute(claim_reviews.insert().values(**values)))
+                existing[item.fact_check.url] = fact_check_id
+                results.append((fact_check_id, True))
+        return results
+
+    def get_fact_checks(self, fact_check_ids: Sequence[int]) -> list[StoredFactCheck]:
+        """Return the stored fact-checks among these ids, in the order given."""
+        if not fact_check_ids:
+            return []
+        with self._connect() as c:
+            rows = c.execute(sa.select(claim_reviews).where(claim_reviews.c.id.in_(list(fact_check_ids))))
+            by_id = {r["id"]: _fact_check(r) for r in rows.mappings()}
+        return [by_id[i] for i in fact_check_ids if i in by_id]
+
+    def list_fact_checks(self, limit: int, offset: int, publisher_site: str | None = None
+                         ) -> tuple[list[StoredFactCheck], int]:
+        """Page through fact-checks, newest review first, optionally from one publisher's site."""
+        query = sa.select(claim_reviews)
+        if publisher_site:
+            query = query.where(claim_reviews.c.publisher_site == publisher_site.lower())
+        with self._connect() as c:
+            total = c.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
+            rows = c.execute(query.order_by(claim_reviews.c.review_date.desc().nulls_last(),
+                                            claim_reviews.c.id.desc()).limit(limit).offset(offset)).mappings()
+            return [_fact_check(r) for r in rows], total
+
+    def iter_fact_check_embeddings(self, after_revision: int, batch_size: int = 10_000
+                                   ) -> Iterator[EmbeddingBatch]:
+        """Yield (ids, revisions, claim vectors) of fact-checks inserted or updated after `after_revision`."""
+        return self._iter_fact_check_vectors(claim_reviews.c.embedding, after_revision, batch_size)
+
+    def iter_fact_check_title_embeddings(self, after_revision: int, batch_size: int = 10_000
+                                         ) -> Iterator[EmbeddingBatch]:
+        """Yield (ids, revisions, title vectors) of fact-checks inserted or updated after `after_revision`."""
+        return self._iter_fact_check_vectors(claim_reviews.c.title_embedding, after_revision, batch_size)
+
+    def _iter_fact_check_vectors(self, column: sa.Column[bytes], after_revision: int, batch_size: int
+                                 ) -> Iterator[EmbeddingBatch]:
+        last = after_revision
+        while True:
+            with self._connect() as c:
+                rows = c.execute(
+                    sa.select(claim_reviews.c.id, claim_reviews.c.revision, column)
+                    .where(claim_reviews.c.revision > last).order_by(claim_reviews.c.revision).limit(batch_size)
+                ).all()
+            if not rows:
+                return
+            revisions = np.array([r[1] for r in rows], dtype=np.int64)
+            yield np.array([r[0] for r in rows], dtype=np.int64), revisions, _vectors([r[2] for r in rows])
+            last = int(revisions[-1])
+
+    # --- lexical search ------------------------------------------------------------------------------
+
+    def search_statements_text(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Rank statements by full-text relevance to any of these terms: (id, score), best first."""
+        return self._search_text("statements", terms, limit)
+
+    def search_fact_checks_text(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """Rank fact-checks (claim and title) by full-text relevance to any of these terms, best first."""
+        return self._search_text("claim_reviews", terms, limit)
+
+    def _search_text(self, table: str, terms: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """SQLite: FTS5's BM25 (negated: higher is better). PostgreSQL: ts_rank over the tsvector column.
+
+        `terms` must be words of letters and digits only (see `domain.lexical.query_terms`), so they can go
+        into the match expression without escaping beyond quoting.
+        """
+        words = [t for t in terms if t.isalnum()]
+        if not words or limit <= 0:
+            return []
+        with self._connect() as c:
+            if c.dialect.name == "sqlite":
+                match = " OR ".join(f'"{w}"' for w in words)
+                rows = c.execute(sa.text(
+                    f"SELECT rowid, -bm25({table}_fts) AS score FROM {table}_fts WHERE {table}_fts MATCH :m "
+                    f"ORDER BY bm25({table}_fts), rowid LIMIT :limit"), {"m": match, "limit": limit}).all()
+            else:
+                rows = c.execute(sa.text(
+                    f"SELECT id, ts_rank(search_vector, q, 1) AS score FROM {table}, "
+                    "to_tsquery('english', :q) AS q WHERE search_vector @@ q ORDER BY score DESC, id LIMIT :limit"),
+                    {"q": " | ".join(words), "limit": limit}).all()
+        return [(int(r[0]), float(r[1])) for r in rows]
+
     def count_rows(self) -> dict[str, int]:
         """Count the rows of every table (health and tests)."""
         with self._connect() as c:
             return {table.name: int(c.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
-                    for table in (documents, speakers, statements, relations, clusters)}
+                    for table in (documents, speakers, statements, relations, clusters, claim_reviews)}
 
 
 def _inserted_id(result: sa.CursorResult[Any]) -> int:
     key = result.inserted_primary_key
     assert key is not None, "INSERT returned no primary key"
     return int(key[0])
+
+
+def _vectors(blobs: Sequence[bytes]) -> np.ndarray:
+    return np.stack([np.frombuffer(b, dtype="<f4") for b in blobs]).astype(np.float32)
+
+
+def _fact_check_values(item: NewFactCheck, revision: int) -> dict[str, Any]:
+    values = {f.name: getattr(item.fact_check, f.name) for f in dataclasses.fields(FactCheck)}
+    values["publisher_site"] = values["publisher_site"] and values["publisher_site"].lower()
+    return {**values, "embedding": np.asarray(item.embedding, dtype="<f4").tobytes(),
+            "title_embedding": np.asarray(item.title_embedding, dtype="<f4").tobytes(), "revision": revision,
+            "updated_at": dt.datetime.now(dt.UTC)}
+
+
+def _fact_check(row: RowMapping) -> StoredFactCheck:
+    return StoredFactCheck(row["id"], FactCheck(**{f.name: row[f.name] for f in dataclasses.fields(FactCheck)}))
 
 
 def _escape_like(text: str) -> str:

@@ -90,3 +90,30 @@ cluster_members = sa.Table(
               primary_key=True, unique=True),
     sa.Column("side", sa.Integer, nullable=False),
 )
+
+claim_reviews = sa.Table(
+    "claim_reviews", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False, unique=True),  # identifies the review: re-imports update the row
+    sa.Column("claim", sa.Text, nullable=False),
+    sa.Column("title", sa.Text, nullable=True),
+    sa.Column("rating", sa.Text, nullable=True),
+    sa.Column("rating_value", sa.Float, nullable=True),
+    sa.Column("best_rating", sa.Float, nullable=True),
+    sa.Column("worst_rating", sa.Float, nullable=True),
+    sa.Column("publisher", sa.Text, nullable=True),
+    sa.Column("publisher_site", sa.Text, nullable=True, index=True),
+    sa.Column("review_date", sa.Date, nullable=True),
+    sa.Column("claimant", sa.Text, nullable=True),
+    sa.Column("claim_date", sa.Date, nullable=True),
+    sa.Column("language", sa.String(35), nullable=True),
+    sa.Column("appearance_url", sa.Text, nullable=True),
+    # (384,) float32, L2-normalised: of the claim, and of the title (the claim's again when there is none).
+    sa.Column("embedding", sa.LargeBinary, nullable=False),
+    sa.Column("title_embedding", sa.LargeBinary, nullable=False),
+    # Bumped on every insert and update (under the write lock, so revisions commit in increasing order):
+    # the vector index catches up with rows whose revision is above the highest it holds.
+    sa.Column("revision", sa.BigInteger, nullable=False, unique=True),
+    sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)

@@ -1,79 +1,222 @@
-"""The in-memory vector index: a cache of the stored embeddings, rebuilt from the database and caught up."""
+"""The in-memory vector index: a cache of stored embeddings, rebuilt from the database and caught up.
+
+One interface, two engines chosen by size: below `ann_threshold` vectors an exact numpy matrix (float32, exact
+cosine); above it an HNSW graph from usearch holding int8 vectors (about 600 bytes per vector with its links
+instead of 1,536), searched approximately. `benchmarks/match.py` measures both: latency, recall@10 of the
+graph against the exact answer, and memory per vector.
+"""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from usearch.index import BatchMatches
+from usearch.index import Index as UsearchIndex
 
 from service.domain.embedding import EMBEDDING_DIM
+
+# keys (n,) int64, versions (n,) int64, vectors (n, 384) float32 unit rows; versions increase along the feed
+EmbeddingBatch = tuple[np.ndarray, np.ndarray, np.ndarray]
+EmbeddingFeed = Callable[[int], Iterator[EmbeddingBatch]]  # every stored row whose version is above the argument
+
+DEFAULT_ANN_THRESHOLD = 50_000
 
 
 @dataclass(frozen=True)
 class Neighbour:
-    """A stored statement close to a query vector."""
+    """A stored item close to a query vector."""
 
-    statement_id: int
+    key: int  # a statement id or a fact-check id, depending on the index
     similarity: float  # cosine similarity in [-1, 1]
 
 
-class EmbeddingSource(Protocol):
-    def iter_embeddings(
-        self, after_id: int, batch_size: int = 10_000,
-    ) -> Iterator[tuple[np.ndarray, np.ndarray]]: ...
+class _Engine(Protocol):
+    def __len__(self) -> int: ...
+    def upsert(self, keys: np.ndarray, vectors: np.ndarray) -> None: ...
+    def search(self, queries: np.ndarray, k: int) -> list[list[Neighbour]]: ...
+    def memory_bytes(self) -> int: ...
+    def vectors_of(self, keys: np.ndarray) -> np.ndarray: ...
+    def export(self) -> tuple[np.ndarray, np.ndarray]: ...
 
 
-class ExactIndex:
-    """Exact cosine search over unit vectors with numpy; thread-safe.
-
-    Ids only ever grow (statement ids), so `watermark` (the highest id held) is enough to catch up with rows
-    other workers committed: ingests are serialised by the cluster lock, so ids commit in increasing order.
-    """
+class ExactEngine:
+    """Exact cosine search: a float32 matrix grown by doubling, and a key → row map for updates."""
 
     def __init__(self) -> None:
-        self._ids = np.zeros(0, dtype=np.int64)
+        self._keys = np.zeros(0, dtype=np.int64)
         self._vectors = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        self._lock = threading.Lock()
+        self._size = 0
+        self._rows: dict[int, int] = {}
 
     def __len__(self) -> int:
-        return int(self._ids.shape[0])
+        return self._size
 
-    @property
-    def watermark(self) -> int:
-        with self._lock:
-            return int(self._ids[-1]) if len(self._ids) else 0
+    def upsert(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        for key, vector in zip(keys.tolist(), vectors, strict=True):
+            row = self._rows.get(key)
+            if row is None:
+                row = self._append_row(key)
+            self._vectors[row] = vector
 
-    def add(self, ids: np.ndarray, vectors: np.ndarray) -> None:
-        """Append (n,) ids above the watermark with their (n, 384) float32 unit vectors."""
-        ids = np.asarray(ids, dtype=np.int64)
-        with self._lock:
-            keep = ids > (self._ids[-1] if len(self._ids) else 0)
-            if not keep.any():
-                return
-            self._ids = np.concatenate([self._ids, ids[keep]])
-            self._vectors = np.concatenate([self._vectors, np.asarray(vectors, dtype=np.float32)[keep]])
+    def _append_row(self, key: int) -> int:
+        if self._size == len(self._keys):
+            capacity = max(1024, 2 * len(self._keys))
+            self._keys = np.resize(self._keys, capacity)
+            grown = np.zeros((capacity, EMBEDDING_DIM), dtype=np.float32)
+            grown[: self._size] = self._vectors[: self._size]
+            self._vectors = grown
+        row = self._size
+        self._keys[row] = key
+        self._rows[key] = row
+        self._size += 1
+        return row
 
-    def catch_up(self, source: EmbeddingSource) -> int:
-        """Load the stored vectors above the watermark; return how many were added."""
-        added = 0
-        for ids, vectors in source.iter_embeddings(self.watermark):
-            self.add(ids, vectors)
-            added += len(ids)
-        return added
-
-    def search(self, queries: np.ndarray, k: int, min_similarity: float = -1.0) -> list[list[Neighbour]]:
-        """Return per (m, 384) query row up to k neighbours with similarity >= min_similarity, best first."""
-        with self._lock:
-            ids, vectors = self._ids, self._vectors
-        if len(ids) == 0 or k <= 0:
+    def search(self, queries: np.ndarray, k: int) -> list[list[Neighbour]]:
+        keys, vectors = self._keys[: self._size], self._vectors[: self._size]
+        if self._size == 0:
             return [[] for _ in range(len(queries))]
-        scores = np.asarray(queries, dtype=np.float32) @ vectors.T
-        k = min(k, len(ids))
+        scores = queries @ vectors.T
+        k = min(k, self._size)
         results = []
         for row in scores:
             top = np.argpartition(-row, k - 1)[:k]
-            top = top[np.lexsort((ids[top], -row[top]))]
-            results.append([Neighbour(int(ids[i]), float(row[i])) for i in top if row[i] >= min_similarity])
+            top = top[np.lexsort((keys[top], -row[top]))]
+            results.append([Neighbour(int(keys[i]), float(row[i])) for i in top])
         return results
+
+    def vectors_of(self, keys: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(keys), EMBEDDING_DIM), dtype=np.float32)
+        for n, key in enumerate(keys.tolist()):
+            row = self._rows.get(key)
+            if row is not None:
+                out[n] = self._vectors[row]
+        return out
+
+    def memory_bytes(self) -> int:
+        # the dict costs about 100 bytes a key on CPython; counted so that the comparison with HNSW is honest
+        return int(self._keys.nbytes + self._vectors.nbytes + 100 * len(self._rows))
+
+    def export(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._keys[: self._size].copy(), self._vectors[: self._size].copy()
+
+
+class HnswEngine:
+    """Approximate cosine search on a usearch HNSW graph with int8 vectors."""
+
+    def __init__(self, connectivity: int = 16, expansion_add: int = 128, expansion_search: int = 96) -> None:
+        self._index = UsearchIndex(ndim=EMBEDDING_DIM, metric="cos", dtype="i8", connectivity=connectivity,
+                                   expansion_add=expansion_add, expansion_search=expansion_search)
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+    def upsert(self, keys: np.ndarray, vectors: np.ndarray) -> None:
+        keys = np.ascontiguousarray(keys, dtype=np.uint64)
+        present = np.asarray(self._index.contains(keys), dtype=bool).reshape(-1)
+        if present.any():
+            self._index.remove(keys[present])
+        self._index.add(keys, np.ascontiguousarray(vectors, dtype=np.float32))
+
+    def search(self, queries: np.ndarray, k: int) -> list[list[Neighbour]]:
+        if len(self._index) == 0:
+            return [[] for _ in range(len(queries))]
+        found = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
+        assert isinstance(found, BatchMatches), "2-D queries give batch matches"
+        keys = np.asarray(found.keys).reshape(len(queries), -1)
+        distances = np.asarray(found.distances).reshape(len(queries), -1)
+        counts = np.asarray(found.counts).reshape(-1)
+        results = []
+        for row_keys, row_distances, count in zip(keys, distances, counts, strict=True):
+            hits = [Neighbour(int(key), 1.0 - float(d)) for key, d in zip(row_keys[:count], row_distances[:count],
+                                                                          strict=True)]
+            hits.sort(key=lambda n: (-n.similarity, n.key))
+            results.append(hits)
+        return results
+
+    def vectors_of(self, keys: np.ndarray) -> np.ndarray:
+        out = np.zeros((len(keys), EMBEDDING_DIM), dtype=np.float32)
+        found = self._index.get(np.ascontiguousarray(keys, dtype=np.uint64), dtype="f32")
+        rows = found if isinstance(found, tuple) else ([] if found is None else list(found))
+        for n, vector in enumerate(rows):
+            if vector is not None:
+                # int8 storage gives the vector back scaled and rounded: renormalise it
+                out[n] = vector / (np.linalg.norm(vector) or 1.0)
+        return out
+
+    def memory_bytes(self) -> int:
+        return int(self._index.memory_usage)
+
+    def export(self) -> tuple[np.ndarray, np.ndarray]:
+        raise NotImplementedError("an HNSW index is never converted back")
+
+
+class VectorIndex:
+    """Keys → unit vectors with nearest-neighbour search; thread-safe.
+
+    `watermark` is the highest version loaded. Versions are statement ids for statements and a revision counter
+    for fact-checks (bumped on every update); writers commit them in increasing order under the store's write
+    lock, so loading the rows above the watermark catches up with everything other workers committed.
+    """
+
+    def __init__(self, ann_threshold: int = DEFAULT_ANN_THRESHOLD) -> None:
+        self._engine: _Engine = ExactEngine()
+        self._ann_threshold = ann_threshold
+        self._watermark = 0
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._engine)
+
+    @property
+    def watermark(self) -> int:
+        return self._watermark
+
+    @property
+    def engine(self) -> str:
+        return "hnsw" if isinstance(self._engine, HnswEngine) else "exact"
+
+    def memory_bytes(self) -> int:
+        return self._engine.memory_bytes()
+
+    def upsert(self, keys: np.ndarray, vectors: np.ndarray, versions: np.ndarray | None = None) -> None:
+        """Insert or replace (n,) keys with their (n, 384) unit vectors; `versions` (default: the keys)."""
+        keys = np.asarray(keys, dtype=np.int64)
+        versions = keys if versions is None else np.asarray(versions, dtype=np.int64)
+        if len(keys) == 0:
+            return
+        with self._lock:
+            self._engine.upsert(keys, np.asarray(vectors, dtype=np.float32))
+            self._watermark = max(self._watermark, int(versions.max()))
+            if isinstance(self._engine, ExactEngine) and len(self._engine) > self._ann_threshold:
+                self._engine = _to_hnsw(self._engine)
+
+    def catch_up(self, feed: EmbeddingFeed) -> int:
+        """Load the stored vectors above the watermark; return how many were loaded."""
+        loaded = 0
+        for keys, versions, vectors in feed(self.watermark):
+            self.upsert(keys, vectors, versions)
+            loaded += len(keys)
+        return loaded
+
+    def vectors_of(self, keys: np.ndarray) -> np.ndarray:
+        """The (n, 384) stored vectors of these keys; a zero row for a key not held."""
+        with self._lock:
+            return self._engine.vectors_of(np.asarray(keys, dtype=np.int64))
+
+    def search(self, queries: np.ndarray, k: int, min_similarity: float = -1.0) -> list[list[Neighbour]]:
+        """Return per (m, 384) query row up to k neighbours with similarity >= min_similarity, best first."""
+        if k <= 0:
+            return [[] for _ in range(len(queries))]
+        with self._lock:
+            found = self._engine.search(np.asarray(queries, dtype=np.float32), k)
+        return [[n for n in row if n.similarity >= min_similarity] for row in found]
+
+
+def _to_hnsw(exact: ExactEngine) -> HnswEngine:
+    graph = HnswEngine()
+    keys, vectors = exact.export()
+    graph.upsert(keys, vectors)
+    return graph

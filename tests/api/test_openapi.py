@@ -17,5 +17,6 @@ def test_openapi_lists_every_contract_path() -> None:
     for path in ("/v1/health", "/v1/extract", "/v1/documents", "/v1/documents/{document_id}", "/v1/statements",
                  "/v1/statements/{statement_id}", "/v1/speakers", "/v1/speakers/{speaker_id}",
                  "/v1/relations/classify", "/v1/claims/match", "/v1/claimreviews", "/v1/clusters",
-                 "/v1/clusters/{cluster_id}", "/v1/statements/{statement_id}/claimreview", "/v1/claims:search"):
+                 "/v1/clusters/{cluster_id}", "/v1/statements/{statement_id}/claimreview", "/v1/claims:search",
+                 "/v1/clusters/{cluster_id}/claims"):
         assert path in paths

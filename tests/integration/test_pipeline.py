@@ -10,22 +10,23 @@ import pytest
 import sqlalchemy as sa
 
 from service.cli import split_seed
-from service.pipeline import DocumentSubmission, ingest_document, match_claim, recluster_all
+from service.matching import match_claim
+from service.pipeline import DocumentSubmission, ingest_document, recluster_all
 from service.runtime import Models, Runtime
 from service.settings import REPO_ROOT, Settings
 from service.storage import ClusterFilter, NewDocument
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore, create_engine
-from service.storage.vector_index import ExactIndex
+from service.storage.vector_index import VectorIndex
 
 SEEDS = sorted((REPO_ROOT / "seeds").glob("*.txt"))
 
 
 def _runtime(engine: sa.Engine, models: Models) -> Runtime:
-    store = SqlClaimStore(engine)
-    index = ExactIndex()
-    index.catch_up(store)
-    return Runtime(Settings(database_url=engine.url.render_as_string(hide_password=False)), models, store, index)
+    runtime = Runtime(Settings(database_url=engine.url.render_as_string(hide_password=False)), models,
+                      SqlClaimStore(engine), VectorIndex(), VectorIndex(), VectorIndex())
+    runtime.catch_up()
+    return runtime
 
 
 def _submission(index: int) -> DocumentSubmission:
@@ -76,7 +77,7 @@ def test_another_workers_index_catches_up_with_committed_rows(engine: sa.Engine,
     result = ingest_document(writer, _submission(3))
     assert len(reader.index) == 0
     matches = match_claim(reader, result.statements[0].claim, top_k=1)
-    assert matches[0].statement.id == result.statements[0].id
+    assert matches[0].statement is not None and matches[0].statement.id == result.statements[0].id
     assert len(reader.index) == len(result.statements)
 
 

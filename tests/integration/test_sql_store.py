@@ -19,6 +19,7 @@ from service.domain.entities import (
     ClusterSide,
     DateBasis,
     Document,
+    FactCheck,
     Relation,
     RelationKind,
     Span,
@@ -33,6 +34,7 @@ from service.storage import (
     ClusterFilter,
     DuplicateDocument,
     NewDocument,
+    NewFactCheck,
     NewStatement,
     StatementFilter,
 )
@@ -306,10 +308,11 @@ def test_embeddings_come_back_bit_for_bit_in_batches_of_the_given_size(
 
     batches = list(store.iter_embeddings(after_id=0, batch_size=2))
 
-    assert [len(batch_ids) for batch_ids, _ in batches] == [2, 2, 1]
-    got_ids = np.concatenate([batch_ids for batch_ids, _ in batches])
-    got_vectors = np.concatenate([batch_vectors for _, batch_vectors in batches])
-    assert got_ids.dtype == np.int64 and got_ids.tolist() == ids
+    assert [len(batch_ids) for batch_ids, _, _ in batches] == [2, 2, 1]
+    got_ids = np.concatenate([batch_ids for batch_ids, _, _ in batches])
+    got_versions = np.concatenate([versions for _, versions, _ in batches])
+    got_vectors = np.concatenate([batch_vectors for _, _, batch_vectors in batches])
+    assert got_ids.dtype == np.int64 and got_ids.tolist() == ids == got_versions.tolist()
     assert got_vectors.dtype == np.float32 and got_vectors.shape == (5, DIM)
     assert got_vectors.tobytes() == vectors.tobytes()
 
@@ -327,10 +330,10 @@ def test_iter_embeddings_yields_only_statements_after_the_watermark(
 
     batches = list(store.iter_embeddings(after_id=after_id, batch_size=10))
 
-    got_ids = [int(i) for batch_ids, _ in batches for i in batch_ids]
+    got_ids = [int(i) for batch_ids, _, _ in batches for i in batch_ids]
     assert got_ids == ids[expected]
     if got_ids:
-        assert np.array_equal(np.concatenate([v for _, v in batches]), vectors[expected])
+        assert np.array_equal(np.concatenate([v for _, _, v in batches]), vectors[expected])
     assert store.last_statement_id() == ids[-1]
 
 
@@ -570,14 +573,21 @@ def _write_a_cluster(tx: SqlClaimStore, corpus: Corpus) -> None:
     tx.replace_clusters([], [ClusterDraft(ClusterKind.CORROBORATION, ((corpus.ids[INJECTION],),))])
 
 
+def _write_a_fact_check(tx: SqlClaimStore, _corpus: Corpus) -> None:
+    vector = np.ones(DIM, dtype=np.float32) / np.sqrt(DIM)
+    tx.upsert_fact_checks([NewFactCheck(FactCheck("https://checks.example.org/1", "A reviewed claim."), vector,
+                                        vector)])
+
+
 def _write_everything(tx: SqlClaimStore, corpus: Corpus) -> None:
-    for write in (_write_a_document, _write_a_speaker, _write_statements, _write_a_relation, _write_a_cluster):
+    for write in (_write_a_document, _write_a_speaker, _write_statements, _write_a_relation, _write_a_cluster,
+                  _write_a_fact_check):
         write(tx, corpus)
 
 
 @pytest.mark.parametrize("write", [
     _write_a_document, _write_a_speaker, _write_statements, _write_a_relation, _write_a_cluster,
-    _write_everything,
+    _write_a_fact_check, _write_everything,
 ], ids=lambda write: write.__name__.removeprefix("_write_"))
 def test_an_exception_inside_a_transaction_leaves_every_count_unchanged(
     store: SqlClaimStore, corpus: Corpus, write: Callable[[SqlClaimStore, Corpus], None],
