@@ -703,14 +703,15 @@ def index_level(label: str, keys: np.ndarray, vectors: np.ndarray, query_sets: d
                      " ms" for name in query_sets)
     print(f"  HNSW over {built:,}: build {build:.1f} s, {memory / built:.0f} B/vector; {line}", flush=True)
     if sweep:
-        result["sweep"] = run_sweep(engine, keys, vectors, query_sets, truths, efs, args.sweep_graphs)
+        result["sweep"] = run_sweep(engine, graph_rss, keys, vectors, query_sets, truths, efs, args.sweep_graphs)
     del engine
     gc.collect()
     return result
 
 
-def run_sweep(default: Any, keys: np.ndarray, vectors: np.ndarray, query_sets: dict[str, np.ndarray],
-              truths: dict[str, list[list[int]]], efs: Sequence[int], other_graphs: bool) -> list[dict[str, Any]]:
+def run_sweep(default: Any, default_rss: int | None, keys: np.ndarray, vectors: np.ndarray,
+              query_sets: dict[str, np.ndarray], truths: dict[str, list[list[int]]], efs: Sequence[int],
+              other_graphs: bool) -> list[dict[str, Any]]:
     """expansion_search values on the default graph, a brute-force scan of its int8 vectors (the ceiling of
     any graph setting), then the same values on an int8 graph with connectivity 32 and on an f16 graph."""
     from usearch.index import Index as UsearchIndex
@@ -742,7 +743,7 @@ def run_sweep(default: Any, keys: np.ndarray, vectors: np.ndarray, query_sets: d
                                                           for name, f in scan.items()), flush=True)
         return rows
 
-    rows = sweep("i8", 16, default, None)
+    rows = sweep("i8", 16, default, None, default_rss)
     if not other_graphs:
         return rows
     for dtype, connectivity in (("i8", 32), ("f16", 16)):

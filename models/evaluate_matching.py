@@ -115,8 +115,11 @@ def claimmatch_accuracy(runtime, path: Path, checkthat_tweets: set[str]) -> dict
     gold = np.array([same for _, _, same in pairs])
     best = max(((float(t), float(((similarity >= t) == gold).mean())) for t in np.arange(0.3, 0.95, 0.01)),
                key=lambda item: item[1])
-    return {"pairs": len(pairs), "threshold": threshold,
-            "accuracy": round(float(((similarity >= threshold) == gold).mean()), 4),
+    linked = similarity >= threshold
+    return {"pairs": len(pairs), "positives": int(gold.sum()), "threshold": threshold,
+            "accuracy": round(float((linked == gold).mean()), 4),
+            "precision": round(float(gold[linked].mean()), 4) if linked.any() else None,
+            "recall": round(float((similarity[gold] >= threshold).mean()), 4),
             "best_threshold_in_hindsight": round(best[0], 2), "best_accuracy_in_hindsight": round(best[1], 4)}
 
 

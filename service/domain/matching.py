@@ -2,7 +2,7 @@
 
 Retrieval gives, per candidate, its cosine similarity to the query (against the claim, and against the title of a
 fact-check), its rank in each dense list, and its full-text score and rank. `FusionRanker` turns those into one
-relevance score with weights learned on CheckThat! 2020 train (`models/train_matching.py`); without a weights
+relevance score with weights fitted on CheckThat! 2020 train (`models/train_matching.py`); without a weights
 file it falls back to reciprocal-rank fusion.
 """
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _reciprocal(rank: int | None) -> float:
 
 @dataclass(frozen=True)
 class FusionRanker:
-    """A linear relevance score over `FEATURES`: logistic regression weights (the bias does not change order)."""
+    """A linear relevance score over `FEATURES` (reciprocal-rank fusion is the special case of two weights)."""
 
     weights: np.ndarray
 

@@ -61,7 +61,7 @@ class NewFactCheck:
 
     fact_check: FactCheck
     embedding: np.ndarray  # (384,) float32, L2-normalised, of the claim
-    title_embedding: np.ndarray  # of the title, or the claim's again when there is no title
+    title_embedding: np.ndarray | None  # of the title; None when there is none (or it is the claim)
 
 
 @dataclass(frozen=True)

@@ -108,9 +108,9 @@ claim_reviews = sa.Table(
     sa.Column("claim_date", sa.Date, nullable=True),
     sa.Column("language", sa.String(35), nullable=True),
     sa.Column("appearance_url", sa.Text, nullable=True),
-    # (384,) float32, L2-normalised: of the claim, and of the title (the claim's again when there is none).
+    # (384,) float32, L2-normalised: of the claim, and of the title when it has one that differs from the claim.
     sa.Column("embedding", sa.LargeBinary, nullable=False),
-    sa.Column("title_embedding", sa.LargeBinary, nullable=False),
+    sa.Column("title_embedding", sa.LargeBinary, nullable=True),
     # Bumped on every insert and update (under the write lock, so revisions commit in increasing order):
     # the vector index catches up with rows whose revision is above the highest it holds.
     sa.Column("revision", sa.BigInteger, nullable=False, unique=True),

@@ -1,9 +1,11 @@
 """The in-memory vector index: a cache of stored embeddings, rebuilt from the database and caught up.
 
 One interface, two engines chosen by size: below `ann_threshold` vectors an exact numpy matrix (float32, exact
-cosine); above it an HNSW graph from usearch holding int8 vectors (about 600 bytes per vector with its links
-instead of 1,536), searched approximately. `benchmarks/match.py` measures both: latency, recall@10 of the
-graph against the exact answer, and memory per vector.
+cosine); above it an HNSW graph from usearch holding float16 vectors (under 1 KB per vector with its links,
+instead of 1,536 bytes of float32 alone), searched approximately. Chosen by measurement (`benchmarks/match.py`):
+int8 vectors cap recall@10 at 0.95 whatever the graph settings, float16 reaches 0.99 at expansion 96.
+
+A zero vector in an update removes its key (a fact-check whose title was dropped leaves the title index).
 """
 from __future__ import annotations
 
@@ -23,6 +25,7 @@ EmbeddingBatch = tuple[np.ndarray, np.ndarray, np.ndarray]
 EmbeddingFeed = Callable[[int], Iterator[EmbeddingBatch]]  # every stored row whose version is above the argument
 
 DEFAULT_ANN_THRESHOLD = 50_000
+_REMOVED = -1
 
 
 @dataclass(frozen=True)
@@ -49,17 +52,24 @@ class ExactEngine:
         self._keys = np.zeros(0, dtype=np.int64)
         self._vectors = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         self._size = 0
+        self._removed = 0
         self._rows: dict[int, int] = {}
 
     def __len__(self) -> int:
-        return self._size
+        return self._size - self._removed
 
     def upsert(self, keys: np.ndarray, vectors: np.ndarray) -> None:
         for key, vector in zip(keys.tolist(), vectors, strict=True):
             row = self._rows.get(key)
             if row is None:
+                if not vector.any():
+                    continue
                 row = self._append_row(key)
             self._vectors[row] = vector
+            if not vector.any():  # removed: the row stays, zeroed, and never shows up in results
+                self._keys[row] = _REMOVED
+                del self._rows[key]
+                self._removed += 1
 
     def _append_row(self, key: int) -> int:
         if self._size == len(self._keys):
@@ -84,7 +94,7 @@ class ExactEngine:
         for row in scores:
             top = np.argpartition(-row, k - 1)[:k]
             top = top[np.lexsort((keys[top], -row[top]))]
-            results.append([Neighbour(int(keys[i]), float(row[i])) for i in top])
+            results.append([Neighbour(int(keys[i]), float(row[i])) for i in top if keys[i] != _REMOVED])
         return results
 
     def vectors_of(self, keys: np.ndarray) -> np.ndarray:
@@ -100,14 +110,15 @@ class ExactEngine:
         return int(self._keys.nbytes + self._vectors.nbytes + 100 * len(self._rows))
 
     def export(self) -> tuple[np.ndarray, np.ndarray]:
-        return self._keys[: self._size].copy(), self._vectors[: self._size].copy()
+        live = self._keys[: self._size] != _REMOVED
+        return self._keys[: self._size][live].copy(), self._vectors[: self._size][live].copy()
 
 
 class HnswEngine:
-    """Approximate cosine search on a usearch HNSW graph with int8 vectors."""
+    """Approximate cosine search on a usearch HNSW graph with float16 vectors."""
 
     def __init__(self, connectivity: int = 16, expansion_add: int = 128, expansion_search: int = 96) -> None:
-        self._index = UsearchIndex(ndim=EMBEDDING_DIM, metric="cos", dtype="i8", connectivity=connectivity,
+        self._index = UsearchIndex(ndim=EMBEDDING_DIM, metric="cos", dtype="f16", connectivity=connectivity,
                                    expansion_add=expansion_add, expansion_search=expansion_search)
 
     def __len__(self) -> int:
@@ -118,16 +129,19 @@ class HnswEngine:
         present = np.asarray(self._index.contains(keys), dtype=bool).reshape(-1)
         if present.any():
             self._index.remove(keys[present])
-        self._index.add(keys, np.ascontiguousarray(vectors, dtype=np.float32))
+        kept = np.any(vectors != 0, axis=1)
+        if kept.any():
+            self._index.add(keys[kept], np.ascontiguousarray(vectors[kept], dtype=np.float32))
 
     def search(self, queries: np.ndarray, k: int) -> list[list[Neighbour]]:
         if len(self._index) == 0:
             return [[] for _ in range(len(queries))]
         found = self._index.search(np.ascontiguousarray(queries, dtype=np.float32), k)
-        assert isinstance(found, BatchMatches), "2-D queries give batch matches"
         keys = np.asarray(found.keys).reshape(len(queries), -1)
         distances = np.asarray(found.distances).reshape(len(queries), -1)
-        counts = np.asarray(found.counts).reshape(-1)
+        # usearch answers a one-row batch with plain Matches, which have no `counts`
+        counts = (np.asarray(found.counts).reshape(-1) if isinstance(found, BatchMatches)
+                  else np.array([len(found.keys)]))
         results = []
         for row_keys, row_distances, count in zip(keys, distances, counts, strict=True):
             hits = [Neighbour(int(key), 1.0 - float(d)) for key, d in zip(row_keys[:count], row_distances[:count],
@@ -142,7 +156,7 @@ class HnswEngine:
         rows = found if isinstance(found, tuple) else ([] if found is None else list(found))
         for n, vector in enumerate(rows):
             if vector is not None:
-                # int8 storage gives the vector back scaled and rounded: renormalise it
+                # float16 storage gives the vector back rounded: renormalise it
                 out[n] = vector / (np.linalg.norm(vector) or 1.0)
         return out
 

@@ -49,6 +49,25 @@ def test_fact_checks_round_trip_and_a_stored_url_is_updated_not_duplicated(store
     assert store.count_rows()["claim_reviews"] == 2
 
 
+def test_a_url_twice_in_one_batch_is_written_once_with_its_last_values(store: SqlClaimStore) -> None:
+    results = _upsert(store, [_check("https://a.org/1", "first"), _check("https://a.org/2", "other"),
+                              _check("https://a.org/1", "second")])
+    assert [created for _, created in results] == [False, True, True]
+    assert results[0][0] == results[2][0] != results[1][0]
+    assert store.get_fact_checks([results[0][0]])[0].fact_check.claim == "second"
+    assert store.count_rows()["claim_reviews"] == 2
+
+
+def test_a_dropped_title_leaves_the_title_index(store: SqlClaimStore) -> None:
+    ((key, _),) = _upsert(store, [_check("https://a.org/t", "claim", "A title")])
+    titles = VectorIndex()
+    titles.catch_up(store.iter_fact_check_title_embeddings)
+    assert len(titles) == 1
+    _upsert(store, [NewFactCheck(FactCheck(url="https://a.org/t", claim="claim"), _unit(1), None)])
+    titles.catch_up(store.iter_fact_check_title_embeddings)
+    assert len(titles) == 0 and not titles.vectors_of(np.array([key])).any()
+
+
 def test_the_index_catches_up_with_updates_through_revisions(store: SqlClaimStore) -> None:
     (id1, _), _ = _upsert(store, [_check("https://a.org/1", "one"), _check("https://a.org/2", "two")])
     index = VectorIndex()

@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
+import pytest
 
 from service.storage.vector_index import EmbeddingBatch, ExactEngine, HnswEngine, VectorIndex
 
@@ -78,6 +79,19 @@ def test_the_index_switches_to_hnsw_above_its_threshold_and_keeps_finding_neighb
     for found, expected in zip(approximate, truth, strict=True):
         assert found[0].key == expected[0].key and abs(found[0].similarity - expected[0].similarity) < 0.02
         assert len(found) == 10 and min(n.similarity for n in found) > expected[-1].similarity - 0.02
+
+
+@pytest.mark.parametrize("engine", [ExactEngine, HnswEngine])
+def test_one_query_and_removal_by_zero_vector(engine: type[ExactEngine] | type[HnswEngine]) -> None:
+    vectors = _unit(30, 6)
+    index = engine()
+    index.upsert(np.arange(1, 31), vectors)
+    (hits,) = index.search(vectors[[4]], 3)
+    assert hits[0].key == 5 and len(hits) == 3
+    index.upsert(np.array([5]), np.zeros((1, 384), dtype=np.float32))
+    assert len(index) == 29
+    assert all(n.key != 5 for n in index.search(vectors[[4]], 30)[0])
+    assert not index.vectors_of(np.array([5])).any()
 
 
 def test_hnsw_updates_and_vectors_of() -> None:

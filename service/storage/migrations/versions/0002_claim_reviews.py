@@ -41,7 +41,7 @@ def upgrade() -> None:
     sa.Column('language', sa.String(length=35), nullable=True),
     sa.Column('appearance_url', sa.Text(), nullable=True),
     sa.Column('embedding', sa.LargeBinary(), nullable=False),
-    sa.Column('title_embedding', sa.LargeBinary(), nullable=False),
+    sa.Column('title_embedding', sa.LargeBinary(), nullable=True),
     sa.Column('revision', sa.BigInteger(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id'),
