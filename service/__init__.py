@@ -23,6 +23,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from flask import Flask
 
     from service.api import register_api
+    from service.api.idempotency import install_idempotency
     from service.runtime import build_runtime
     from service.settings import Settings
 
@@ -34,6 +35,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     register_api(app)
     app.extensions["claimlens"] = runtime or build_runtime(settings)
     _install_request_hooks(app, settings)
+    install_idempotency(app)
     return app
 
 

@@ -95,6 +95,15 @@ class ClusterDraft:
     reuse_id: int | None = None  # the id of the old cluster this one continues, kept stable for readers
 
 
+@dataclass(frozen=True)
+class IdempotentRequest:
+    """What the store knows of an Idempotency-Key: `state` is new, replay, in_progress or mismatch."""
+
+    state: str
+    status: int | None = None
+    body: str | None = None
+
+
 class DuplicateDocument(Exception):
     """Another transaction stored the same text first."""
 
@@ -153,6 +162,11 @@ class ClaimStore(Protocol):
                                    ) -> Iterator[EmbeddingBatch]: ...
     def iter_fact_check_title_embeddings(self, after_revision: int, batch_size: int = 10_000
                                          ) -> Iterator[EmbeddingBatch]: ...
+
+    # idempotency keys of POST requests
+    def begin_idempotent(self, owner: str, key: str, fingerprint: str, ttl: dt.timedelta) -> IdempotentRequest: ...
+    def finish_idempotent(self, owner: str, key: str, status: int, body: str) -> None: ...
+    def abandon_idempotent(self, owner: str, key: str) -> None: ...
 
     # lexical search (the database's full-text index)
     def search_statements_text(self, terms: Sequence[str], limit: int) -> list[tuple[int, float]]: ...

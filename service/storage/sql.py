@@ -34,6 +34,7 @@ from service.storage import (
     ClusterDraft,
     ClusterFilter,
     DuplicateDocument,
+    IdempotentRequest,
     NewDocument,
     NewFactCheck,
     NewStatement,
@@ -44,6 +45,7 @@ from service.storage.tables import (
     cluster_members,
     clusters,
     documents,
+    idempotency_keys,
     relations,
     speaker_aliases,
     speakers,
@@ -500,6 +502,48 @@ class SqlClaimStore:
             revisions = np.array([r[1] for r in rows], dtype=np.int64)
             yield np.array([r[0] for r in rows], dtype=np.int64), revisions, _vectors([r[2] for r in rows])
             last = int(revisions[-1])
+
+    # --- idempotency keys ----------------------------------------------------------------------------
+
+    def begin_idempotent(self, owner: str, key: str, fingerprint: str, ttl: dt.timedelta) -> IdempotentRequest:
+        """Claim (owner, key) for a request, or say what an earlier request with that key left.
+
+        The first request inserts a row with no status (in progress); the primary key makes a concurrent second
+        one fail its insert and read that row instead. Rows older than `ttl` are forgotten.
+        """
+        now = dt.datetime.now(dt.UTC)
+        with self._engine.begin() as c:
+            c.execute(idempotency_keys.delete().where(idempotency_keys.c.created_at < now - ttl))
+        try:
+            with self._engine.begin() as c:
+                c.execute(idempotency_keys.insert().values(owner=owner, key=key, fingerprint=fingerprint,
+                                                           created_at=now))
+            return IdempotentRequest("new")
+        except sa.exc.IntegrityError:
+            pass
+        with self._engine.connect() as c:
+            row = c.execute(sa.select(idempotency_keys).where(
+                (idempotency_keys.c.owner == owner) & (idempotency_keys.c.key == key))).mappings().first()
+        if row is None:  # expired and deleted between the two statements: the caller may simply retry
+            return IdempotentRequest("in_progress")
+        if row["fingerprint"] != fingerprint:
+            return IdempotentRequest("mismatch")
+        if row["status"] is None:
+            return IdempotentRequest("in_progress")
+        return IdempotentRequest("replay", row["status"], row["body"])
+
+    def finish_idempotent(self, owner: str, key: str, status: int, body: str) -> None:
+        """Keep the answer given to the request that claimed (owner, key), for its retries."""
+        with self._engine.begin() as c:
+            c.execute(idempotency_keys.update().where(
+                (idempotency_keys.c.owner == owner) & (idempotency_keys.c.key == key)).values(status=status, body=body))
+
+    def abandon_idempotent(self, owner: str, key: str) -> None:
+        """Release (owner, key) after a request that failed without an answer worth replaying."""
+        with self._engine.begin() as c:
+            c.execute(idempotency_keys.delete().where(
+                (idempotency_keys.c.owner == owner) & (idempotency_keys.c.key == key)
+                & idempotency_keys.c.status.is_(None)))
 
     # --- lexical search ------------------------------------------------------------------------------
 

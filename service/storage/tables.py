@@ -117,3 +117,14 @@ claim_reviews = sa.Table(
     sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
     sqlite_autoincrement=True,
 )
+
+idempotency_keys = sa.Table(
+    "idempotency_keys", metadata,
+    # whose key: the SHA-256 of the caller's API key, or "anonymous"; the same key of two callers never collides
+    sa.Column("owner", sa.String(64), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),  # SHA-256 of method, path and body
+    sa.Column("status", sa.Integer, nullable=True),  # null while the first request is in progress
+    sa.Column("body", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
+)
