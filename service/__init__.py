@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from service.settings import Settings
 
 _WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_OPEN = frozenset({"health.Health", "health.Ready"})  # probes answer without a key
 
 
 def create_app(settings: Settings | None = None, *, runtime: Runtime | None = None) -> Flask:
@@ -24,6 +25,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
     from service.api import register_api
     from service.api.idempotency import install_idempotency
+    from service.api.rate_limit import install_rate_limit
     from service.runtime import build_runtime
     from service.settings import Settings
 
@@ -36,6 +38,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.extensions["claimlens"] = runtime or build_runtime(settings)
     _install_request_hooks(app, settings)
     install_idempotency(app)
+    install_rate_limit(app, settings)
     return app
 
 
@@ -58,7 +61,8 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
     def _start() -> ResponseReturnValue | None:
         g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
         g.started = time.perf_counter()
-        if key_hashes and request.method in _WRITE_METHODS and not _authorised(request.headers, key_hashes):
+        keyed = request.method in _WRITE_METHODS or (settings.reads_need_key and request.endpoint not in _OPEN)
+        if key_hashes and keyed and not _authorised(request.headers, key_hashes):
             from flask import jsonify
 
             response = jsonify(error_body(401, "A valid API key is required: Authorization: Bearer <key>."))

@@ -46,6 +46,11 @@ class Settings:
     ann_threshold: int = 50_000
     max_fact_checks_per_request: int = 1_000
     log_level: str = "INFO"
+    # Requests per caller (API key, or address without one), flask-limiter syntax; empty turns the limit off.
+    rate_limit: str = "6000 per minute"
+    rate_limit_storage_uri: str = "memory://"
+    # With API keys set, reads need a key too (writes always do).
+    reads_need_key: bool = False
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Settings:
