@@ -51,14 +51,15 @@ def _claim_key() -> ResponseReturnValue | None:
 
 
 def _keep_answer(response: Response) -> Response:
-    claimed = g.pop("idempotency", None)
+    claimed: tuple[str, str] | None = g.pop("idempotency", None)
     if claimed is None:
         return response
+    owner, key = claimed
     store = runtime().store
     if response.status_code >= 500:
-        store.abandon_idempotent(*claimed)
+        store.abandon_idempotent(owner, key)
     else:
-        store.finish_idempotent(*claimed, response.status_code, response.get_data(as_text=True))
+        store.finish_idempotent(owner, key, response.status_code, response.get_data(as_text=True))
     return response
 
 
