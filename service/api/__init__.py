@@ -11,6 +11,9 @@ API_CONFIG = {
     "API_TITLE": "claimlens",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
+    # the running service serves its own description at /v1/openapi.json (the same document as openapi.yaml)
+    "OPENAPI_URL_PREFIX": "/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
     "API_SPEC_OPTIONS": {
         "info": {"description": "Statements, speakers and dates from news text; claims that corroborate or "
                                 "contradict each other; contradiction clusters with sides and timelines."},

@@ -13,13 +13,14 @@ from service.domain.matching import FEATURES, Candidate, FusionRanker, normalise
 
 @pytest.mark.parametrize(("tweet", "query"), [
     ("Hurricane Dorian washed up bricks of cocaine on Florida's coast pic.twitter.com/ApEtNvR7tb — NowThis "
-     "(@nowthisnews) September 10, 2019", "Hurricane Dorian washed up bricks of cocaine on Florida's coast"),
-    ("CBC deletes Trump from Home Alone 2 #DefundTheCBChttps://t.co/CsHG8R9cHp — Brad (@BradTrostCPC) "
-     "December 26, 2019", "CBC deletes Trump from Home Alone 2 Defund The CBC"),
-    ("Thanks @JoeBiden for nothing — Julio Rosas (Julio_Rosas11) August 25, 2019", "Thanks JoeBiden for nothing"),
+     "(@nowthisnews) September 10, 2019",
+     "Hurricane Dorian washed up bricks of cocaine on Florida's coast — NowThis (@nowthisnews) September 10, 2019"),
+    ("CBC deletes Trump from Home Alone 2 #DefundTheCBChttps://t.co/CsHG8R9cHp", "CBC deletes Trump from Home Alone 2 "
+     "Defund The CBC"),
+    ("see   www.example.com/x\n now", "see now"),
     ("   ", ""),
 ])
-def test_tweets_lose_their_tail_urls_and_hashes(tweet: str, query: str) -> None:
+def test_queries_lose_urls_and_hashes_but_keep_the_tweet_tail(tweet: str, query: str) -> None:
     assert normalise_query(tweet) == query
 
 
