@@ -95,6 +95,8 @@ def serve(host: str, port: int, workers: int, settings: Settings) -> None:
 
     upgrade_schema(create_engine(settings.database_url))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if settings.torch_threads == 0:
+        os.environ["CLAIMLENS_TORCH_THREADS"] = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
     argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--timeout", "120",
             "--access-logfile", "-", "service:create_app()"]
     os.execvp(sys.executable, [sys.executable, "-m", *argv])

@@ -52,6 +52,10 @@ class Runtime:
 def load_models(settings: Settings) -> Models:
     """Load the embedder, the spaCy extractor and the relation model from local files only."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    if settings.torch_threads > 0:
+        import torch
+
+        torch.set_num_threads(settings.torch_threads)
     embedder = Embedder()
     models = Models(embedder, StatementExtractor(), load_relation_classifier(settings.relation_model_dir, embedder),
                     FusionRanker.load(settings.matching_model_path))

@@ -41,9 +41,12 @@ class Settings:
     # imported fact-check is shown as the ClaimReview of a stored statement (fitted on CheckThat! 2020 train:
     # gold claim vs the most similar other claim, `models/train_matching.py`).
     match_candidates: int = 100
-    fact_check_link_similarity: float = 0.63
-    # Above this many vectors an index switches from exact numpy search to an int8 HNSW graph (usearch).
+    fact_check_link_similarity: float = 0.61
+    # Above this many vectors an index switches from exact numpy search to a float16 HNSW graph (usearch).
     ann_threshold: int = 50_000
+    # Threads torch may use in this process; 0 keeps torch's default (all cores). `claimlens serve` sets
+    # cores // workers, since oversubscribed workers slow each other down (benchmarks/results/match.md).
+    torch_threads: int = 0
     max_fact_checks_per_request: int = 1_000
     log_level: str = "INFO"
     # Requests per caller (API key, or address without one), flask-limiter syntax; empty turns the limit off.

@@ -3,7 +3,7 @@
 One interface, two engines chosen by size: below `ann_threshold` vectors an exact numpy matrix (float32, exact
 cosine); above it an HNSW graph from usearch holding float16 vectors (under 1 KB per vector with its links,
 instead of 1,536 bytes of float32 alone), searched approximately. Chosen by measurement (`benchmarks/match.py`):
-int8 vectors cap recall@10 at 0.95 whatever the graph settings, float16 reaches 0.99 at expansion 96.
+int8 vectors cap recall@10 at 0.95 whatever the graph settings; float16 reaches 0.99 at 100k vectors.
 
 A zero vector in an update removes its key (a fact-check whose title was dropped leaves the title index).
 """
@@ -117,7 +117,10 @@ class ExactEngine:
 class HnswEngine:
     """Approximate cosine search on a usearch HNSW graph with float16 vectors."""
 
-    def __init__(self, connectivity: int = 16, expansion_add: int = 128, expansion_search: int = 96) -> None:
+    # expansion_search 256: recall@10 of tweets against the exact answer 0.983 at 400k vectors (96 gave 0.946),
+    # p95 3.4 ms (benchmarks/results/match.md)
+    def __init__(self, connectivity: int = 16, expansion_add: int = 128, expansion_search: int = 256) -> None:
+        self._connectivity = connectivity
         self._index = UsearchIndex(ndim=EMBEDDING_DIM, metric="cos", dtype="f16", connectivity=connectivity,
                                    expansion_add=expansion_add, expansion_search=expansion_search)
 
@@ -161,7 +164,9 @@ class HnswEngine:
         return out
 
     def memory_bytes(self) -> int:
-        return int(self._index.memory_usage)
+        # usearch's memory_usage counts reserved capacity too; this counts what is held: float16 vectors and
+        # the base layer's links (upper layers add about 1/connectivity more)
+        return len(self._index) * (2 * EMBEDDING_DIM + 2 * self._connectivity * 4 + 8)
 
     def export(self) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError("an HNSW index is never converted back")
