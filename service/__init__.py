@@ -68,6 +68,12 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
             response = jsonify(error_body(401, "A valid API key is required: Authorization: Bearer <key>."))
             response.headers["WWW-Authenticate"] = "Bearer"
             return response, 401
+        if request.method in _WRITE_METHODS and request.mimetype == "application/json" and _too_deep(
+                request.get_data(cache=True)):
+            from flask import jsonify
+
+            return jsonify(error_body(400, "The JSON body is nested too deeply.", {"json": ["Nested too deeply."]}),
+                           ), 400
         return None
 
     @app.after_request
@@ -80,6 +86,18 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
             "duration_ms": round(elapsed_ms, 1),
         }))
         return response
+
+
+def _too_deep(body: bytes) -> bool:
+    """True when the JSON parser would exhaust Python's recursion limit on this body (malformed JSON is not
+    judged here: the schemas answer 400 for it)."""
+    try:
+        json.loads(body)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
 
 
 def _authorised(headers: object, key_hashes: list[bytes]) -> bool:

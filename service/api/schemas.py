@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
+from service.domain.claimreview import is_encodable
 from service.domain.entities import ClusterKind, DateBasis, RelationKind, SpeakerKind
 from service.pipeline import DocumentSubmission
 
@@ -20,13 +21,14 @@ MAX_FACT_CHECKS = 1_000
 def _has_content(value: str) -> None:
     if not value.strip():
         raise ValidationError("Must contain non-whitespace text.")
-    if "\x00" in value:
-        raise ValidationError("Must not contain NUL characters.")
+    _no_nul(value)
 
 
 def _no_nul(value: str) -> None:
     if "\x00" in value:
         raise ValidationError("Must not contain NUL characters.")
+    if not is_encodable(value):
+        raise ValidationError("Must be valid Unicode text (a lone surrogate such as \\ud800 is not).")
 
 
 def _text(max_chars: int, description: str, **kwargs: Any) -> fields.String:

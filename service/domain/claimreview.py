@@ -19,6 +19,15 @@ MAX_CLAIM_CHARS = 5_000
 MAX_URL_CHARS = 2_000
 
 
+def is_encodable(text: str) -> bool:
+    """False for strings UTF-8 cannot hold (lone surrogates, which JSON's \\ud800 escapes can produce)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class ClaimReviewError(ValueError):
     """One ClaimReview object is not acceptable: `errors` maps field names to messages."""
 
@@ -107,7 +116,7 @@ def _plain(value: Any) -> str | None:
         value = value[0] if value else None
     if isinstance(value, Mapping):
         value = value.get("name") or value.get("@value")
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not is_encodable(value):
         return None
     text = " ".join(value.replace("\x00", "").split())
     return text[:1_000] or None
@@ -118,7 +127,7 @@ def _text(value: Any, field: str, errors: dict[str, list[str]], *, required: boo
         if required:
             errors[field] = ["Missing data for required field."]
         return None
-    if not isinstance(value, str):
+    if not isinstance(value, str) or not is_encodable(value):
         errors[field] = ["Not a valid string."]
         return None
     text = " ".join(value.replace("\x00", "").split())
@@ -134,7 +143,7 @@ def _url(value: Any, field: str, errors: dict[str, list[str]], *, required: bool
         if required:
             errors[field] = ["Missing data for required field."]
         return None
-    if not isinstance(value, str) or len(value) > MAX_URL_CHARS:
+    if not isinstance(value, str) or len(value) > MAX_URL_CHARS or not is_encodable(value):
         errors[field] = ["Not a valid URL."]
         return None
     parts = urlsplit(value.strip())
@@ -190,7 +199,7 @@ def _name_and_site(value: Any) -> tuple[str | None, str | None] | None:
 
 
 def _host(url: Any) -> str | None:
-    if not isinstance(url, str):
+    if not isinstance(url, str) or not is_encodable(url):
         return None
     return urlsplit(url.strip()).netloc.lower() or None
 
@@ -198,7 +207,7 @@ def _host(url: Any) -> str | None:
 def _language(value: Any) -> str | None:
     if isinstance(value, Mapping):
         value = value.get("alternateName") or value.get("name")
-    return value.strip()[:35] if isinstance(value, str) and value.strip() else None
+    return value.strip()[:35] if isinstance(value, str) and value.strip() and is_encodable(value) else None
 
 
 def _appearance_url(value: Any) -> str | None:
@@ -206,7 +215,9 @@ def _appearance_url(value: Any) -> str | None:
         value = value[0] if value else None
     if isinstance(value, Mapping):
         value = value.get("url")
-    return value.strip() if isinstance(value, str) and urlsplit(value.strip()).scheme in ("http", "https") else None
+    if not isinstance(value, str) or not is_encodable(value):
+        return None
+    return value.strip() if urlsplit(value.strip()).scheme in ("http", "https") else None
 
 
 def claim_review_jsonld(check: FactCheck, *, with_context: bool = True) -> dict[str, Any]:

@@ -14,6 +14,15 @@ VALID = "NATO Secretary General Jens Stoltenberg said on Thursday that Russian u
 # (name, method, path, body (dict → JSON, str → raw bytes), expected status, field the error must name or None)
 CASES: list[tuple[str, str, str, Any, int, str | None]] = [
     ("malformed json", "POST", "/v1/documents", '{"text": "unterminated', 400, None),
+    ("deeply nested json", "POST", "/v1/documents", "[" * 100_000 + "]" * 100_000, 400, "json"),
+    ("deeply nested inside a claimreview", "POST", "/v1/claimreviews",
+     '{"claim_reviews": ' + "[" * 50_000 + "]" * 50_000 + "}", 400, "json"),
+    ("lone surrogate in text", "POST", "/v1/documents", '{"text": "\\ud800 said so"}', 422, "text"),
+    ("lone surrogate in a claimreview", "POST", "/v1/claimreviews",
+     '{"url": "https://a.org/s", "claimReviewed": "\\udfff"}', 422, "claimReviewed"),
+    ("10 MB body", "POST", "/v1/relations/classify", '{"pairs": "' + "a" * 10_000_000 + '"}', 413, None),
+    ("10,000 pairs", "POST", "/v1/relations/classify",
+     {"pairs": [{"claim": "a", "other": "b"}] * 10_000}, 422, "pairs"),
     ("json array instead of object", "POST", "/v1/documents", "[1, 2]", 422, None),
     ("missing text", "POST", "/v1/documents", {}, 422, "text"),
     ("text of wrong type", "POST", "/v1/documents", {"text": 42}, 422, "text"),
@@ -74,6 +83,8 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
     ("since after until", "GET", "/v1/statements?since=2022-04-02&until=2022-04-01", None, 422, "since"),
     ("unknown cluster kind", "GET", "/v1/clusters?kind=rumour", None, 422, "kind"),
     ("unknown path", "GET", "/v1/nothing-here", None, 404, None),
+    ("invalid utf-8", "POST", "/v1/documents", b'{"text": "caf\xe9 said so"}', 400, None),
+    ("limit beyond any integer", "GET", "/v1/statements?limit=99999999999999999999", None, 422, "limit"),
     ("wrong method", "DELETE", "/v1/statements", None, 405, None),
 ]
 
@@ -81,7 +92,7 @@ CASES: list[tuple[str, str, str, Any, int, str | None]] = [
 def _send(client: FlaskClient, method: str, path: str, body: Any):
     if body is None:
         return client.open(path, method=method)
-    data = body if isinstance(body, str) else json.dumps(body)
+    data = body if isinstance(body, str | bytes) else json.dumps(body)
     return client.open(path, method=method, data=data, content_type="application/json")
 
 
@@ -110,4 +121,14 @@ def test_writes_need_a_key_when_keys_are_configured(make_app) -> None:
     right = client.post("/v1/extract", json={"text": VALID}, headers={"Authorization": "Bearer s3cret"})
     assert (missing.status_code, wrong.status_code, right.status_code) == (401, 401, 200)
     assert missing.get_json()["code"] == 401
+    assert client.get("/v1/statements").status_code == 200
+
+
+def test_sql_and_html_in_text_are_stored_verbatim(client: FlaskClient) -> None:
+    text = ("Officials said that <script>alert('x')</script> and '; DROP TABLE statements; -- "
+            "were found in the leaked files.")
+    created = client.post("/v1/documents", json={"text": text, "title": "<b>bold</b>"})
+    assert created.status_code == 201
+    document = client.get(f"/v1/documents/{created.get_json()['id']}").get_json()
+    assert document["text"] == text and document["title"] == "<b>bold</b>"
     assert client.get("/v1/statements").status_code == 200
