@@ -68,12 +68,12 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
             response = jsonify(error_body(401, "A valid API key is required: Authorization: Bearer <key>."))
             response.headers["WWW-Authenticate"] = "Bearer"
             return response, 401
-        if request.method in _WRITE_METHODS and request.mimetype == "application/json" and _too_deep(
-                request.get_data(cache=True)):
+        body_is_json = request.method in _WRITE_METHODS and request.mimetype == "application/json"
+        if body_is_json and _too_deep(request.get_data(cache=True)):
             from flask import jsonify
 
-            return jsonify(error_body(400, "The JSON body is nested too deeply.", {"json": ["Nested too deeply."]}),
-                           ), 400
+            body = error_body(400, "The JSON body is nested too deeply.", {"json": ["Nested too deeply."]})
+            return jsonify(body), 400
         return None
 
     @app.after_request

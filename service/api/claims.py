@@ -76,7 +76,7 @@ class ClaimReviews(MethodView):
 
         Also accepts the Claim objects of Google's Fact Check Tools API. A review is identified by its url:
         importing a stored url updates it. All or nothing: one invalid item rejects the request (422) with every
-        item's errors under `errors.json.claim_reviews.<position>`.
+        item's errors under `errors.claim_reviews.<position>`.
         """
         outcome = matching.import_fact_checks(runtime(), items)
         return {"imported": len(outcome.ids), "created": outcome.created, "updated": outcome.updated,
