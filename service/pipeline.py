@@ -95,9 +95,14 @@ class ClusterView:
     speaker_count: int
 
 
-def text_hash(text: str) -> str:
-    """Hash a text after Unicode and whitespace normalisation: the identity of a document."""
+def text_hash(text: str, url: str | None = None) -> str:
+    """The identity of a document: a hash of its text after Unicode and whitespace normalisation, and of its url
+    when it has one (the same wire story on two sites is two documents; the same text twice without a url, or
+    twice at one url, is one). Migration 0004 recomputes stored hashes with this same rule.
+    """
     normalised = " ".join(unicodedata.normalize("NFC", text).split())
+    if url and url.strip():
+        normalised += "\n" + url.strip()
     return hashlib.sha256(normalised.encode("utf-8")).hexdigest()
 
 
@@ -119,7 +124,7 @@ def classify_pairs(models: Models, pairs: Sequence[tuple[str, str]]) -> list[Rel
 def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestResult:
     """Extract, embed, relate and cluster a document's statements, storing everything in one transaction."""
     store = runtime.store
-    digest = text_hash(submission.text)
+    digest = text_hash(submission.text, submission.url)
     existing = store.find_document(digest)
     if existing is not None:
         return _existing_result(store, existing.id)

@@ -57,6 +57,17 @@ def test_the_same_text_is_stored_once(client: FlaskClient) -> None:
         assert runtime().store.count_rows()["documents"] == 1
 
 
+def test_a_documents_identity_is_its_text_and_url(client: FlaskClient) -> None:
+    def post(url: str | None) -> tuple[int, int]:
+        response = client.post("/v1/documents", json={"text": STOLTENBERG_TEXT, "url": url})
+        return response.status_code, response.get_json()["id"]
+
+    first, same, other_site, no_url = post("https://a.example/s"), post("https://a.example/s"), post(
+        "https://b.example/s"), post(None)
+    assert (first[0], same[0], other_site[0], no_url[0]) == (201, 200, 201, 201)
+    assert first[1] == same[1] and len({first[1], other_site[1], no_url[1]}) == 3
+
+
 def test_a_stored_document_comes_back_with_its_statements(client: FlaskClient) -> None:
     created = client.post("/v1/documents", json={"text": STOLTENBERG_TEXT, "title": "NATO", "publisher": "EFE"})
     document = client.get(f"/v1/documents/{created.get_json()['id']}").get_json()

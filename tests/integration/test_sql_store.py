@@ -636,3 +636,21 @@ def test_upgrading_an_up_to_date_schema_changes_nothing(
 
     assert snapshot() == before
     assert len(before[1]) == 1
+
+
+def test_migration_0004_rehashes_documents_that_have_a_url(engine: sa.Engine) -> None:
+    from alembic import command
+
+    from service.pipeline import text_hash
+    from service.storage.migrate import alembic_config
+
+    store = SqlClaimStore(engine)
+    with store.transaction() as tx:
+        tx.add_document(NewDocument("Same words.", text_hash("Same words."), None, url="https://a.example/1"))
+        tx.add_document(NewDocument("No url here.", text_hash("No url here."), None))
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0003")
+        command.upgrade(alembic_config(connection), "head")
+    assert store.find_document(text_hash("Same words.", "https://a.example/1")) is not None
+    assert store.find_document(text_hash("Same words.")) is None
+    assert store.find_document(text_hash("No url here.")) is not None
