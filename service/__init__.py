@@ -26,11 +26,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from service.api import register_api
     from service.api.idempotency import install_idempotency
     from service.api.rate_limit import install_rate_limit
+    from service.logs import configure_logging
     from service.runtime import build_runtime
     from service.settings import Settings
 
     settings = settings or (runtime.settings if runtime else Settings.from_env())
-    _configure_logging(settings.log_level)
+    configure_logging(settings.log_level)
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
@@ -40,12 +41,6 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     install_idempotency(app)
     install_rate_limit(app, settings)
     return app
-
-
-def _configure_logging(level: str) -> None:
-    root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
 
 def _install_request_hooks(app: Flask, settings: Settings) -> None:
@@ -80,11 +75,11 @@ def _install_request_hooks(app: Flask, settings: Settings) -> None:
     def _finish(response: Response) -> Response:
         response.headers["X-Request-Id"] = g.get("request_id", "")
         elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
-        access_log.info(json.dumps({
+        access_log.info("request", extra={
             "request_id": g.get("request_id"), "method": request.method,
             "route": request.url_rule.rule if request.url_rule else None, "status": response.status_code,
             "duration_ms": round(elapsed_ms, 1),
-        }))
+        })
         return response
 
 

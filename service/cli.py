@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from service.logs import configure_logging
 from service.settings import REPO_ROOT, Settings
 
 if TYPE_CHECKING:
@@ -98,7 +99,7 @@ def serve(host: str, port: int, workers: int, settings: Settings) -> None:
     if settings.torch_threads == 0:
         os.environ["CLAIMLENS_TORCH_THREADS"] = str(max(1, (os.cpu_count() or 1) // max(1, workers)))
     argv = ["gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers), "--timeout", "120",
-            "--access-logfile", "-", "service:create_app()"]
+            "service:create_app()"]  # no gunicorn access log: the app writes one JSON line per request
     os.execvp(sys.executable, [sys.executable, "-m", *argv])
 
 
@@ -138,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     settings = Settings.from_env()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    configure_logging(settings.log_level)
     if args.command == "seed":
         seed(args.directory, settings)
     elif args.command == "import":

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask, g, jsonify
 from flask.typing import ResponseReturnValue
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from service.errors import ClaimlensError, Conflict, InvalidInput, NotFound, NotReady
@@ -41,6 +42,14 @@ def register_error_handlers(app: Flask) -> None:
             if name.lower() not in {"content-type", "content-length"}:
                 response.headers[name] = value
         return response, code
+
+    @app.errorhandler(OperationalError)
+    def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
+        # Connection refused or lost, server shutting down, lock timeout: the store, not the request, is at fault.
+        logger.error("database unavailable in request %s: %s", g.get("request_id", "-"), type(error.orig).__name__)
+        response = jsonify(error_body(503, "The database is unavailable; retry shortly."))
+        response.headers["Retry-After"] = "5"
+        return response, 503
 
     @app.errorhandler(Exception)
     def _unexpected(error: Exception) -> ResponseReturnValue:

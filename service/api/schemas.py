@@ -411,6 +411,7 @@ class ClusterClaimsJsonLdSchema(Schema):
 
 class HealthSchema(Schema):
     status = fields.String(metadata={"description": "ok"})
+    worker = fields.Integer(metadata={"description": "Process id of the worker that answered."})
     statements = fields.Integer(metadata={"description": "Statements stored."})
     indexed = fields.Integer(metadata={"description": "Statement vectors in this worker's index."})
     fact_checks = fields.Integer(metadata={"description": "Fact-check vectors in this worker's index."})

@@ -65,7 +65,8 @@ def create_engine(database_url: str, *, schema: str | None = None) -> Engine:
     """
     if database_url.startswith("sqlite"):
         _ensure_sqlite_directory(database_url)
-        engine = sa.create_engine(database_url, connect_args={"timeout": 30, "check_same_thread": False})
+        engine = sa.create_engine(database_url, hide_parameters=True,
+                                 connect_args={"timeout": 30, "check_same_thread": False})
 
         @sa.event.listens_for(engine, "connect")
         def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -76,7 +77,7 @@ def create_engine(database_url: str, *, schema: str | None = None) -> Engine:
 
         return engine
     connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
-    return sa.create_engine(database_url, pool_pre_ping=True, connect_args=connect_args)
+    return sa.create_engine(database_url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
 
 
 def _ensure_sqlite_directory(database_url: str) -> None:
