@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     from service.logs import configure_logging
     from service.runtime import build_runtime
     from service.settings import Settings
+    from service.web import register_web
 
     settings = settings or (runtime.settings if runtime else Settings.from_env())
     configure_logging(settings.log_level)
@@ -36,6 +37,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.config["MAX_CONTENT_LENGTH"] = settings.max_request_bytes
     app.json.sort_keys = False  # type: ignore[attr-defined]
     register_api(app)
+    register_web(app)
     app.extensions["claimlens"] = runtime or build_runtime(settings)
     _install_request_hooks(app, settings)
     install_idempotency(app)
