@@ -80,20 +80,20 @@ def candidate_pairs(vectors: np.ndarray, min_similarity: float, per_item: int) -
     return [(i, j, s) for (i, j), s in sorted(pairs.items())]
 
 
-def cluster_items(ids: Sequence[str], texts: Sequence[str], pairs: Sequence[tuple[int, int, float]], classifier
-                  ) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
+def cluster_items(ids: Sequence[str], pairs: Sequence[tuple[int, int, float]], scores: Sequence,
+                  same_claim_similarity: float | None = None) -> tuple[dict[str, int], dict[str, int], dict[str, int]]:
     """Predicted cluster and side of every item by the service's clustering; also the label counts."""
     from service.domain.clustering import EdgeThresholds, plan_clusters
     from service.domain.entities import Relation
     from service.settings import Settings
 
     settings = Settings()
-    scores = classifier.classify_symmetric([(texts[i], texts[j]) for i, j, _ in pairs])
+    same_claim = settings.same_claim_similarity if same_claim_similarity is None else same_claim_similarity
     relations = [Relation(i + 1, j + 1, s.label, s.probability, sim)
                  for (i, j, sim), s in zip(pairs, scores, strict=True)]
     plans = plan_clusters(range(1, len(ids) + 1), relations, {k: k for k in range(1, len(ids) + 1)},
                           EdgeThresholds(settings.corroborates_threshold, settings.contradicts_threshold,
-                                         settings.cluster_min_similarity))
+                                         settings.cluster_min_similarity, same_claim))
     cluster_of, side_of = {}, {}
     for number, plan in enumerate(plans):
         for side_number, side in enumerate(plan.sides):
@@ -123,6 +123,8 @@ def main() -> None:
     parser.add_argument("--split", default="dev")
     parser.add_argument("--distractors", type=int, nargs="*", default=[0, 1000])
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--same-claim-similarity", type=float, nargs="*", default=[],
+                        help="also report B-cubed with these values of the setting (to choose it on train)")
     parser.add_argument("--out", type=Path)
     args = parser.parse_args()
 
@@ -141,13 +143,17 @@ def main() -> None:
         ids, texts, gold = load_items(args.data, args.split, distractors, args.seed)
         vectors = embedder.encode(list(texts))
         pairs = candidate_pairs(vectors, settings.candidate_min_similarity, settings.candidate_max_per_statement)
-        cluster_of, side_of, labels = cluster_items(ids, texts, pairs, classifier)
+        scores = classifier.classify_symmetric([(texts[i], texts[j]) for i, j, _ in pairs])
+        cluster_of, side_of, labels = cluster_items(ids, pairs, scores)
+        sweep = {str(value): bcubed(cluster_items(ids, pairs, scores, value)[0], gold)
+                 for value in args.same_claim_similarity}
         result = {
             "items": len(ids), "gold_clusters": len(set(gold.values())), "candidate_pairs": len(pairs),
             "pair_labels": labels,
             "bcubed_cluster": bcubed(cluster_of, gold), "bcubed_proposition": bcubed(side_of, gold),
             "predicted_clusters_of_two_or_more": sum(
                 1 for c in set(cluster_of.values()) if list(cluster_of.values()).count(c) > 1),
+            "same_claim_similarity_sweep": sweep,
             "cosine_components": {str(t): bcubed(components_at(ids, pairs, t), gold)
                                   for t in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75)},
             "seconds": round(time.perf_counter() - started, 1),

@@ -226,7 +226,7 @@ def _bind(edge: _ScoredEdge, statement_ids: Sequence[int]) -> Relation:
 def _thresholds(runtime: Runtime) -> EdgeThresholds:
     settings = runtime.settings
     return EdgeThresholds(settings.corroborates_threshold, settings.contradicts_threshold,
-                          settings.cluster_min_similarity)
+                          settings.cluster_min_similarity, settings.same_claim_similarity)
 
 
 def _store_statements(tx: ClaimStore, document_id: int, extracted: Sequence[ExtractedStatement],

@@ -36,6 +36,9 @@ class Settings:
     corroborates_threshold: float = 0.6
     contradicts_threshold: float = 0.65
     cluster_min_similarity: float = 0.5
+    # A pair at least this similar that is not a confident contradiction is grouped as one claim (chosen on
+    # CheckThat! 2020 train as a clustering task, models/evaluate_clustering.py; see models/README.md).
+    same_claim_similarity: float = 0.6
     match_top_k: int = 10
     # Claim matching: candidates taken from each retriever before fusion, and the similarity above which an
     # imported fact-check is shown as the ClaimReview of a stored statement (fitted on CheckThat! 2020 train:

@@ -1,6 +1,7 @@
 """Clusters from the relation graph: proposition groups, then contradiction and corroboration clusters.
 
-Statements joined by confident `corroborates` edges form a proposition group (connected components).
+Statements joined by confident `corroborates` edges (or by any edge but a confident contradiction between
+near-identical claims, see `EdgeThresholds.same_claim_similarity`) form a proposition group (connected components).
 Groups joined by confident `contradicts` edges form a contradiction cluster with two sides: a 2-colouring of
 the maximum spanning tree of the group graph (edge weight = the most confident contradiction between two
 groups), so that the strongest contradictions always separate the sides even when noisy edges make the graph
@@ -24,6 +25,10 @@ class EdgeThresholds:
     corroborates: float
     contradicts: float
     min_similarity: float = 0.0  # embedding cosine below which an edge never joins a cluster
+    # An edge at or above this cosine that is not a confident contradiction is read as the same claim in other
+    # words (a tweet and the fact-checked claim it repeats): the relation model calls many such pairs
+    # `discusses` or even `unrelated`. Above 1: never.
+    same_claim_similarity: float = 1.01
 
 
 @dataclass(frozen=True)
@@ -42,11 +47,18 @@ def is_cluster_edge(relation: Relation, thresholds: EdgeThresholds) -> bool:
     """Tell whether a relation is confident enough to join statements in a cluster."""
     if relation.similarity < thresholds.min_similarity:
         return False
-    if relation.label is RelationKind.CORROBORATES:
-        return relation.probability >= thresholds.corroborates
-    if relation.label is RelationKind.CONTRADICTS:
-        return relation.probability >= thresholds.contradicts
-    return False
+    if is_corroborating(relation, thresholds):
+        return True
+    return relation.label is RelationKind.CONTRADICTS and relation.probability >= thresholds.contradicts
+
+
+def is_corroborating(relation: Relation, thresholds: EdgeThresholds) -> bool:
+    """Tell whether a relation puts two statements in one proposition group (before the similarity floor)."""
+    if relation.label is RelationKind.CORROBORATES and relation.probability >= thresholds.corroborates:
+        return True
+    confident_contradiction = (relation.label is RelationKind.CONTRADICTS
+                               and relation.probability >= thresholds.contradicts)
+    return not confident_contradiction and relation.similarity >= thresholds.same_claim_similarity
 
 
 def plan_clusters(
@@ -59,7 +71,7 @@ def plan_clusters(
     ids = set(statement_ids)
     edges = [r for r in relations
              if r.source_id in ids and r.target_id in ids and is_cluster_edge(r, thresholds)]
-    groups = _proposition_groups(ids, edges)
+    groups = _proposition_groups(ids, [r for r in edges if is_corroborating(r, thresholds)])
     group_of = {sid: index for index, group in enumerate(groups) for sid in group}
     group_graph: nx.Graph = nx.Graph()
     group_graph.add_nodes_from(range(len(groups)))
@@ -81,7 +93,7 @@ def plan_clusters(
 def _proposition_groups(ids: set[int], edges: Sequence[Relation]) -> list[frozenset[int]]:
     graph: nx.Graph = nx.Graph()
     graph.add_nodes_from(ids)
-    graph.add_edges_from((r.source_id, r.target_id) for r in edges if r.label is RelationKind.CORROBORATES)
+    graph.add_edges_from((r.source_id, r.target_id) for r in edges)
     return sorted((frozenset(c) for c in nx.connected_components(graph)), key=min)
 
 

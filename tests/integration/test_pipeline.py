@@ -100,6 +100,25 @@ def test_clusters_do_not_depend_on_ingest_order(
     assert _partition(in_order) == _partition(shuffled)
 
 
+def test_five_random_ingest_orders_give_identical_clusters(
+    tmp_path_factory: pytest.TempPathFactory, models: Models,
+) -> None:
+    def partition_after(order: list[int]) -> set[frozenset[frozenset[tuple[str, str]]]]:
+        engine = create_engine(f"sqlite:///{tmp_path_factory.mktemp('order')}/claims.sqlite3")
+        upgrade_schema(engine)
+        runtime = _runtime(engine, models)
+        for index in order:
+            ingest_document(runtime, _submission(index))
+        return _partition(runtime)
+
+    expected = partition_after(list(range(len(SEEDS))))
+    assert expected, "the seeds make no cluster at all"
+    for order_seed in range(2, 7):
+        order = list(range(len(SEEDS)))
+        random.Random(order_seed).shuffle(order)
+        assert partition_after(order) == expected, f"ingest order {order} gives other clusters"
+
+
 def test_concurrent_ingests_from_two_workers_both_land(engine: sa.Engine, models: Models) -> None:
     first, second = _runtime(engine, models), _runtime(engine, models)
     with ThreadPoolExecutor(max_workers=2) as pool:

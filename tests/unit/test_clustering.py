@@ -53,3 +53,16 @@ def test_a_growing_cluster_keeps_its_id() -> None:
     plans = plan_clusters([1, 2, 3, 4], [_rel(1, 2, C), _rel(2, 3, X), _rel(3, 4, C)], dict.fromkeys(range(5), 0),
                           THRESHOLDS)
     assert reuse_cluster_ids(plans, old) == [7]
+
+
+def test_near_identical_claims_group_unless_confidently_contradicting() -> None:
+    same_claim = EdgeThresholds(corroborates=0.6, contradicts=0.6, min_similarity=0.5, same_claim_similarity=0.8)
+    relations = [_rel(1, 2, D, similarity=0.85), _rel(2, 3, RelationKind.UNRELATED, similarity=0.9),
+                 _rel(3, 4, C, p=0.4, similarity=0.82), _rel(5, 6, X, p=0.9, similarity=0.95),
+                 _rel(7, 8, D, similarity=0.79), _rel(9, 10, X, p=0.5, similarity=0.9)]
+    plans = plan_clusters(range(1, 11), relations, {i: i for i in range(1, 11)}, same_claim)
+    assert [(p.kind, p.sides) for p in plans] == [
+        (ClusterKind.CORROBORATION, ((1, 2, 3, 4),)), (ClusterKind.CONTRADICTION, ((5,), (6,))),
+        (ClusterKind.CORROBORATION, ((9, 10),))]
+    assert plan_clusters(range(1, 11), relations, {i: i for i in range(1, 11)}, THRESHOLDS) == [
+        plans[1]], "without the setting only confident labels join"
