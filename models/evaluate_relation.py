@@ -2,6 +2,12 @@
 
 Prints JSON and writes it to `models/results/<model name>.json`.
 Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_relation.py`.
+
+`--model-dir` is either the feature baseline (`weights.npz` + manifest) or a cross-encoder folder written by
+`models/train_relation.py` (manifest kind "cross_encoder_lora": `adapter/` + manifest), e.g.
+`--model-dir models/relation_xenc --threads 1`. For the cross-encoder the results also give every set's ECE
+before the temperature (T = 1), `--sample N` scores a fixed seeded sample of N pairs per set instead of every pair
+(CPU time), and `--speed` adds CPU pairs per second at batch 32 (end to end, passage reduction included).
 """
 from __future__ import annotations
 
@@ -9,7 +15,9 @@ import argparse
 import json
 import logging
 import pathlib
+import random
 import sys
+import time
 from collections.abc import Sequence
 
 import numpy as np
@@ -32,7 +40,9 @@ from train_relation_baseline import (
 )
 
 from service.domain.embedding import Embedder
+from service.domain.relation import PairModelClassifier
 from service.domain.relation_model import PairNetwork, featurize_pairs, load_relation_classifier
+from service.domain.relation_xenc import softmax
 
 log = logging.getLogger("evaluate_relation")
 
@@ -111,19 +121,53 @@ def nli_report(examples: Sequence[Example], probs: np.ndarray) -> dict[str, obje
 
 def evaluate(args: argparse.Namespace) -> dict[str, object]:
     """Compute every figure for the model in args.model_dir."""
-    network = PairNetwork.load(args.model_dir / "weights.npz")
     manifest = json.loads((args.model_dir / "manifest.json").read_text(encoding="utf-8"))
     cache = EmbeddingCache(args.cache)
+    cross_encoder = manifest.get("kind") == "cross_encoder_lora"
+    uncalibrated: dict[str, float] = {}  # cross-encoder only: each set's ECE at T = 1
 
-    def probabilities(examples: Sequence[Example]) -> np.ndarray:
-        return network.probabilities(featurize_pairs([(e.claim, e.other) for e in examples], cache.encode))
+    if cross_encoder:
+        pair_model = _load_cross_encoder(args.model_dir, manifest, cache.encode, args.threads)
+        speed_model = _load_cross_encoder(args.model_dir, manifest, Embedder().encode, 0) if args.speed else None
+        memo: dict[tuple[str, str], np.ndarray] = {}
 
-    results: dict[str, object] = {"model": manifest["name"], "estimator": manifest["estimator"],
+        def raw_logits(examples: Sequence[Example]) -> np.ndarray:
+            pairs = [(e.claim, e.other) for e in examples]
+            todo = list(dict.fromkeys(pair for pair in pairs if pair not in memo))
+            if todo:
+                started = time.time()
+                for pair, row in zip(todo, pair_model.logits(todo), strict=True):
+                    memo[pair] = row
+                log.info("scored %d pairs in %.0fs", len(todo), time.time() - started)
+            return np.array([memo[pair] for pair in pairs]).reshape(len(pairs), len(LABELS))
+
+        def probabilities(examples: Sequence[Example]) -> np.ndarray:
+            return softmax(raw_logits(examples) / pair_model.temperature)
+
+        def probabilities_t1(examples: Sequence[Example]) -> np.ndarray:
+            return softmax(raw_logits(examples))
+    else:
+        network = PairNetwork.load(args.model_dir / "weights.npz")
+
+        def probabilities(examples: Sequence[Example]) -> np.ndarray:
+            return network.probabilities(featurize_pairs([(e.claim, e.other) for e in examples], cache.encode))
+
+    def sample(examples: list, name: str) -> list:
+        if not args.sample or len(examples) <= args.sample:
+            return examples
+        keep = sorted(random.Random(f"{args.seed}:{name}").sample(range(len(examples)), args.sample))
+        return [examples[i] for i in keep]
+
+    results: dict[str, object] = {"model": manifest["name"],
+                                  "estimator": manifest.get("estimator", manifest.get("kind")),
                                   "temperature": manifest["temperature"]}
+    if args.sample:
+        results["sampled"] = (f"each set: a fixed random sample of at most {args.sample} pairs "
+                              f"(random.Random('{args.seed}:<set>')), not every pair")
 
     rows, _ = load_fnc(args.data_dir)
     dev_ids = sorted({body_id for _, body_id, _ in rows if is_fnc_dev(body_id)})
-    dev = [example for example, _ in fnc_examples(args.data_dir, keep=dev_ids)]
+    dev = sample([example for example, _ in fnc_examples(args.data_dir, keep=dev_ids)], "fnc1_dev")
     probs = probabilities(dev)
     gold = np.array([LABELS.index(e.label) for e in dev])
     predicted = probs.argmax(axis=1)
@@ -131,7 +175,8 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     score, best = fnc_score([LABELS[g] for g in gold], [LABELS[p] for p in predicted])
     related = gold != LABELS.index("unrelated")
     results["fnc1_dev"] = {
-        "split": "FNC-1 train_stances rows whose Body ID % 10 == 0 (all rows, no subsampling)",
+        "split": "FNC-1 train_stances rows whose Body ID % 10 == 0" + (
+            " (seeded sample)" if args.sample else " (all rows, no subsampling)"),
         "pairs": len(dev), "bodies": len(dev_ids),
         "macro_f1": float(np.mean(f1)),
         "per_class_f1": dict(zip(LABELS, f1, strict=True)),
@@ -141,11 +186,15 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
         "confusion_gold_rows": {"order": list(LABELS), "matrix": confusion(gold, predicted, 4, 4)},
         "ece": expected_calibration_error(probs, gold),
     }
+    if cross_encoder:
+        uncalibrated["fnc1_dev"] = expected_calibration_error(probabilities_t1(dev), gold)
 
-    snli = snli_examples(args.data_dir / "snli" / "snli_test.tsv", "snli_test")
+    snli = sample(snli_examples(args.data_dir / "snli" / "snli_test.tsv", "snli_test"), "snli_test")
     results["snli_test"] = nli_report(snli, probabilities(snli))
+    if cross_encoder:
+        uncalibrated["snli_test_3way"] = nli_report(snli, probabilities_t1(snli))["ece_3way"]
 
-    negational = _read_negational(args.data_dir / "snli" / "snli_negational.tsv")
+    negational = sample(_read_negational(args.data_dir / "snli" / "snli_negational.tsv"), "snli_negational")
     originals = [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg") for p, h, lab, _, _ in negational]
     edited = [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg") for p, _, _, h, lab in negational]
     p_orig, p_edit = to_nli(probabilities(originals)), to_nli(probabilities(edited))
@@ -164,11 +213,19 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
 
     cf: dict[str, object] = {}
     for subset in ("all_combined", "original", "revised_premise", "revised_hypothesis"):
-        examples = counterfactual_examples(args.data_dir / "counterfactual-nli" / subset / "test.tsv", subset)
+        examples = sample(
+            counterfactual_examples(args.data_dir / "counterfactual-nli" / subset / "test.tsv", subset), subset)
         cf[subset] = nli_report(examples, probabilities(examples))
+        if cross_encoder and subset == "all_combined":
+            uncalibrated["counterfactual_all_combined_3way"] = nli_report(examples, probabilities_t1(examples))[
+                "ece_3way"]
     results["counterfactual_nli_test"] = cf
+    if cross_encoder:
+        results["ece_before_temperature"] = {"temperature": 1.0, **uncalibrated}
+        results["calibration_split"] = manifest.get("calibration")
 
-    classifier = load_relation_classifier(args.model_dir, Embedder())
+    classifier = (PairModelClassifier(pair_model) if cross_encoder
+                  else load_relation_classifier(args.model_dir, Embedder()))
     demo = list(DEMO_PAIRS)
     seed_004 = REPO_ROOT / "seeds" / "004_e972943908e36f74.txt"
     if seed_004.exists():
@@ -182,7 +239,46 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
         for (claim, other), scores, sym in zip(
             demo, classifier.classify(demo), classifier.classify_symmetric(demo), strict=True)
     ]
+    if cross_encoder and args.speed:
+        results["cpu_speed"] = _speed(args, speed_model, snli, dev)
     return results
+
+
+def _load_cross_encoder(model_dir: pathlib.Path, manifest: dict, encode: object, threads: int) -> object:
+    """Return the CrossEncoderPairModel of a train_relation.py folder (CPU, fp32, LoRA merged)."""
+    import torch
+
+    from service.domain.relation_xenc import CrossEncoderPairModel, load_peft_model
+
+    if threads:
+        torch.set_num_threads(threads)
+    model, tokenizer = load_peft_model(model_dir, None, bool(manifest.get("base_fp16_rounded", False)))
+    return CrossEncoderPairModel(
+        model, tokenizer, encode, temperature=float(manifest["temperature"]),
+        max_length=int(manifest["max_length"]), top_sentences=int(manifest["top_sentences"]), batch_size=32,
+    )
+
+
+def _speed(args: argparse.Namespace, fresh: object, claims: Sequence[Example],
+           passages: Sequence[Example]) -> dict[str, object]:
+    """Return CPU pairs/s at batch 32, end to end (an uncached Embedder reduces the passages)."""
+    import torch
+
+    rng = random.Random(args.seed)
+    sets = {"claim_claim (SNLI test hypothesis vs premise)": rng.sample(list(claims), min(args.speed, len(claims))),
+            "claim_passage (FNC-1 dev headline vs full body, reduced to top sentences)":
+                rng.sample(list(passages), min(args.speed, len(passages)))}
+    fresh.predict_proba([(e.claim, e.other) for e in list(claims)[:32]])  # warm-up
+    out: dict[str, object] = {"batch_size": 32, "pairs_per_set": args.speed}
+    for threads in args.speed_threads:
+        torch.set_num_threads(threads)
+        for name, examples in sets.items():
+            pairs = [(e.claim, e.other) for e in examples]
+            started = time.time()
+            fresh.predict_proba(pairs)
+            out[f"{name} threads={threads}"] = round(len(pairs) / (time.time() - started), 1)
+    torch.set_num_threads(args.threads or 1)
+    return out
 
 
 def _read_negational(path: pathlib.Path) -> list[tuple[str, str, str, str, str]]:
@@ -204,6 +300,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--data-dir", type=pathlib.Path, default=DEFAULT_DATA)
     parser.add_argument("--cache", type=pathlib.Path, default=DEFAULT_CACHE, help="embedding cache folder")
     parser.add_argument("--out", type=pathlib.Path, default=None, help="default models/results/<name>.json")
+    parser.add_argument("--threads", type=int, default=0, help="CPU threads for the cross-encoder (0: default)")
+    parser.add_argument("--sample", type=int, default=0, help="score a seeded sample of N pairs per set (0: all)")
+    parser.add_argument("--seed", type=int, default=13, help="seed of --sample and --speed")
+    parser.add_argument("--speed", type=int, default=0, help="cross-encoder: time N pairs of each kind (0: skip)")
+    parser.add_argument("--speed-threads", type=int, nargs="+", default=[1], help="thread counts for --speed")
     return parser.parse_args(argv)
 
 

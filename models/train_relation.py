@@ -127,14 +127,33 @@ def build_model(base: str, rank: int, alpha: int, dropout: float) -> tuple[Any, 
 
 def batches(
     rows: Sequence[Row], tokenizer: Any, batch_size: int, max_length: int, shuffle: random.Random | None,
+    bucket: int = 0,
 ) -> Iterator[tuple[dict[str, Any], Any]]:
-    """Yield (tokenised inputs, label tensor) batches, shuffled when given a Random."""
+    """Yield (tokenised inputs, label tensor) batches, shuffled when given a Random.
+
+    With `bucket` > 0 (and a Random), each run of bucket * batch_size shuffled rows is sorted by character length,
+    cut into batches and those batches shuffled: short NLI pairs are then padded among themselves rather than to
+    the length of an FNC passage, which makes a CPU step about as cheap as its real tokens.
+    """
     import torch
 
     order = list(range(len(rows)))
     if shuffle is not None:
         shuffle.shuffle(order)
-    for start in range(0, len(order), batch_size):
+    starts = list(range(0, len(order), batch_size))
+    if shuffle is not None and bucket > 0:
+        span = bucket * batch_size
+        bucketed: list[int] = []
+        starts = []
+        for begin in range(0, len(order), span):
+            run = sorted(order[begin:begin + span], key=lambda i: len(rows[i]["claim"]) + len(rows[i]["other"]))
+            cut = [run[k:k + batch_size] for k in range(0, len(run), batch_size)]
+            shuffle.shuffle(cut)
+            for group in cut:
+                starts.append(len(bucketed))
+                bucketed.extend(group)
+        order = bucketed
+    for start in starts:
         chunk = [rows[i] for i in order[start:start + batch_size]]
         inputs = tokenizer([r["claim"] for r in chunk], [r["other"] for r in chunk], truncation="longest_first",
                            max_length=max_length, padding=True, return_tensors="pt")
@@ -243,6 +262,9 @@ def train(args: argparse.Namespace) -> dict[str, object]:
                                   weight_decay=args.weight_decay)
     steps_per_epoch = (len(train_rows) + args.batch_size - 1) // args.batch_size
     total_steps = steps_per_epoch * args.epochs
+    if args.max_steps:
+        # a CPU run that sees part of an epoch: the warm-up and linear decay span the steps it will really take
+        total_steps = min(total_steps, args.max_steps)
     scheduler = get_linear_schedule_with_warmup(optimizer, int(args.warmup * total_steps), total_steps)
     cal_labels = np.array([LABELS.index(r["label"]) for r in calibration_rows], dtype=np.int64)
     cal_sources = [r["source"] for r in calibration_rows]
@@ -252,12 +274,15 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     model.train()
     step = 0
     stopped_at: int | None = None
+    last_cal_logits: np.ndarray | None = None
     for epoch in range(1, args.epochs + 1):
         epoch_started, running, seen = time.time(), 0.0, 0
-        for inputs, labels in batches(train_rows, tokenizer, args.batch_size, args.max_length, shuffle):
+        for inputs, labels in batches(train_rows, tokenizer, args.batch_size, args.max_length, shuffle, args.bucket):
             if args.time_budget and time.time() - started > args.time_budget:
                 stopped_at = step  # leave time to calibrate and write before the machine's limit
                 break
+            if step >= total_steps:
+                break  # --max-steps reached
             with torch.autocast(device_type=device, dtype=torch.bfloat16, enabled=device == "cuda"):
                 logits = model(**{k: v.to(device) for k, v in inputs.items()}).logits
             loss = loss_fn(logits.float(), labels.to(device))
@@ -274,14 +299,18 @@ def train(args: argparse.Namespace) -> dict[str, object]:
                          seen / (time.time() - epoch_started))
         record = {"epoch": float(epoch), "train_loss": running / max(seen, 1),
                   "pairs_per_s": seen / (time.time() - epoch_started)}
+        record["steps_done"] = float(step)
+        record["rows_seen"] = float(seen)
         if calibration_rows:
-            record.update({f"calibration_{k}": v for k, v in scores(
-                predict_logits(model, calibration_rows, tokenizer, args, device), cal_labels, cal_sources).items()})
+            last_cal_logits = predict_logits(model, calibration_rows, tokenizer, args, device)
+            record.update({f"calibration_{k}": v for k, v in scores(last_cal_logits, cal_labels, cal_sources).items()})
         history.append(record)
         log.info("epoch %d done: %s", epoch, {k: round(v, 4) for k, v in record.items()})
         model.save_pretrained(str(args.out / ADAPTER_DIR))  # checkpoint: the last epoch is what ships
         if stopped_at is not None:
             log.warning("time budget of %ss reached at step %d of %d", args.time_budget, stopped_at, total_steps)
+            break
+        if step >= total_steps:
             break
 
     manifest: dict[str, Any] = {
@@ -301,18 +330,23 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         "torch": torch.__version__,
         "hyperparameters": {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
                             "warmup": args.warmup, "weight_decay": args.weight_decay,
-                            "contradicts_weight": args.contradicts_weight, "disagree_repeat": args.disagree_repeat},
+                            "contradicts_weight": args.contradicts_weight, "disagree_repeat": args.disagree_repeat,
+                            "max_steps": args.max_steps, "bucket": args.bucket, "threads": args.threads},
         "data": {**data_description, "train_counts": counts, "train_rows": len(train_rows),
                  "calibration_rows": len(calibration_rows)},
         "history": history,
-        "steps": {"done": step, "planned": total_steps, "stopped_by_time_budget": stopped_at is not None},
+        "steps": {"done": step, "planned": total_steps, "max_steps": args.max_steps,
+                  "rows_seen": sum(int(h["rows_seen"]) for h in history),
+                  "stopped_by_time_budget": stopped_at is not None},
         "command": " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv]),
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_seconds": round(time.time() - started, 1),
     }
     if calibration_rows:
         # fp32, as the service runs it on CPU, so that the temperature fits the logits it will divide
-        logits = predict_logits(model, calibration_rows, tokenizer, args, device, bf16=False)
+        # on CPU the last epoch's logits already are fp32 (no autocast): reuse them instead of a second pass
+        logits = (last_cal_logits if device != "cuda" and last_cal_logits is not None
+                  else predict_logits(model, calibration_rows, tokenizer, args, device, bf16=False))
         temperature = fit_temperature(logits, cal_labels)
         before, after = softmax(logits), softmax(logits / temperature)
         manifest["temperature"] = temperature
@@ -367,6 +401,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="training rows per source, calibration rows limit // 4 (smoke tests)")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads (0: torch's default)")
     parser.add_argument("--log-every", type=int, default=50)
+    parser.add_argument("--bucket", type=int, default=0,
+                        help="sort each run of BUCKET batches by length before batching (CPU speed; 0: off)")
+    parser.add_argument("--max-steps", type=int, default=0,
+                        help="stop after this many optimiser steps; the LR schedule spans them (0: all epochs)")
     parser.add_argument("--time-budget", type=float, default=0.0,
                         help="seconds after which training stops (then calibrates and writes); 0: no limit")
     return parser.parse_args(argv)

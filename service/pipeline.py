@@ -272,14 +272,15 @@ def _canonical_speaker(tx: ClaimStore, mention: SpeakerMention) -> Speaker:
 def _recluster(tx: ClaimStore, seeds: Sequence[int], thresholds: EdgeThresholds) -> list[int]:
     """Recompute the clusters of the graph component(s) reachable from the seed statements."""
     component, relations = _cluster_component(tx, seeds, thresholds)
-    return _replace_clusters(tx, tx.get_statements(sorted(component)), relations, thresholds)
+    return _replace_clusters(tx, tx.speaker_ids_of(sorted(component)), relations, thresholds)
 
 
-def _replace_clusters(tx: ClaimStore, statements: Sequence[Statement], relations: Sequence[Relation],
+def _replace_clusters(tx: ClaimStore, speaker_of: dict[int, int], relations: Sequence[Relation],
                       thresholds: EdgeThresholds) -> list[int]:
-    """Plan the clusters of a closed set of statements and write them over their old clusters, keeping ids."""
-    ids = [s.id for s in statements]
-    plans = plan_clusters(ids, relations, {s.id: s.speaker.id for s in statements}, thresholds)
+    """Plan the clusters of a closed set of statements ({id: speaker id}) and write them over their old clusters,
+    keeping ids."""
+    ids = sorted(speaker_of)
+    plans = plan_clusters(ids, relations, speaker_of, thresholds)
     old = tx.clusters_of(ids)
     reuse = reuse_cluster_ids(plans, old)
     drafts = [ClusterDraft(plan.kind, plan.sides, reuse_id) for plan, reuse_id in zip(plans, reuse, strict=True)]
@@ -310,7 +311,8 @@ def recluster_all(runtime: Runtime) -> int:
         tx.lock_clusters()
         statements, _ = tx.list_statements(StatementFilter(), limit=10**9, offset=0)
         relations = tx.relations_touching([s.id for s in statements])
-        return len(_replace_clusters(tx, statements, relations, _thresholds(runtime)))
+        speaker_of = {s.id: s.speaker.id for s in statements}
+        return len(_replace_clusters(tx, speaker_of, relations, _thresholds(runtime)))
 
 
 # --- cluster views ---------------------------------------------------------------------------------------

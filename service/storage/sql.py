@@ -312,16 +312,26 @@ class SqlClaimStore:
                 c.execute(relations.insert(), rows)
 
     def relations_touching(self, statement_ids: Sequence[int]) -> list[Relation]:
-        """Return every relation with an end among these statements."""
-        if not statement_ids:
-            return []
-        ids = list(statement_ids)
-        touching = sa.or_(relations.c.source_id.in_(ids), relations.c.target_id.in_(ids))
-        query = sa.select(relations).where(touching)
+        """Return every relation with an end among these statements, in id order."""
+        rows: dict[int, Relation] = {}
+        columns = (relations.c.id, relations.c.source_id, relations.c.target_id, relations.c.label,
+                   relations.c.probability, relations.c.similarity)
         with self._connect() as c:
-            rows = c.execute(query.order_by(relations.c.id)).mappings().all()
-        return [Relation(r["source_id"], r["target_id"], RelationKind(r["label"]), r["probability"],
-                         r["similarity"]) for r in rows]
+            for ids in _chunks(statement_ids):
+                touching = sa.or_(relations.c.source_id.in_(ids), relations.c.target_id.in_(ids))
+                for row_id, source, target, label, probability, similarity in c.execute(
+                        sa.select(*columns).where(touching)):
+                    rows[row_id] = Relation(source, target, _RELATION_KINDS[label], probability, similarity)
+        return [rows[row_id] for row_id in sorted(rows)]
+
+    def speaker_ids_of(self, statement_ids: Sequence[int]) -> dict[int, int]:
+        """Return the speaker id of each of these statements (a light read for clustering)."""
+        found: dict[int, int] = {}
+        with self._connect() as c:
+            for ids in _chunks(statement_ids):
+                rows = c.execute(sa.select(statements.c.id, statements.c.speaker_id).where(statements.c.id.in_(ids)))
+                found.update((statement_id, speaker_id) for statement_id, speaker_id in rows)
+        return found
 
     # --- clusters ------------------------------------------------------------------------------------
 
@@ -340,33 +350,45 @@ class SqlClaimStore:
 
     def clusters_of(self, statement_ids: Sequence[int]) -> list[Cluster]:
         """Return the clusters holding any of these statements."""
-        if not statement_ids:
-            return []
+        found: set[int] = set()
         with self._connect() as c:
-            ids = c.execute(
-                sa.select(cluster_members.c.cluster_id).distinct()
-                .where(cluster_members.c.statement_id.in_(list(statement_ids)))
-            ).scalars().all()
-        return self._load_clusters(list(ids))
+            for ids in _chunks(statement_ids):
+                found.update(c.execute(sa.select(cluster_members.c.cluster_id).distinct()
+                                       .where(cluster_members.c.statement_id.in_(ids))).scalars())
+        return self._load_clusters(sorted(found))
 
     def replace_clusters(self, old_ids: Sequence[int], drafts: Sequence[ClusterDraft]) -> list[int]:
-        """Delete the old clusters and write the drafts, reusing ids of the old clusters they continue."""
+        """Make the drafts the clusters in place of the old ones, reusing ids of the old clusters they continue.
+
+        Only differences are written: a draft equal to the cluster it continues is left alone, one that grew
+        gets its new members, so that adding a statement to a large cluster writes one row, not the cluster.
+        """
         now = dt.datetime.now(dt.UTC)
-        new_ids: list[int] = []
+        result: list[int] = []
         with self._connect() as c:
-            if old_ids:
-                c.execute(cluster_members.delete().where(cluster_members.c.cluster_id.in_(list(old_ids))))
-                c.execute(clusters.delete().where(clusters.c.id.in_(list(old_ids))))
+            before = _memberships(c, old_ids)
+            reused = {draft.reuse_id for draft in drafts if draft.reuse_id is not None}
+            dropped = [cluster_id for cluster_id in old_ids if cluster_id not in reused]
+            if dropped:
+                c.execute(cluster_members.delete().where(cluster_members.c.cluster_id.in_(dropped)))
+                c.execute(clusters.delete().where(clusters.c.id.in_(dropped)))
+            changes = []
             for draft in drafts:
-                values: dict[str, Any] = {"kind": str(draft.kind), "updated_at": now}
-                if draft.reuse_id is not None:
-                    values["id"] = draft.reuse_id
-                cluster_id = _inserted_id(c.execute(clusters.insert().values(**values)))
-                members = [{"cluster_id": cluster_id, "statement_id": sid, "side": side}
-                           for side, ids in enumerate(draft.sides) for sid in ids]
-                c.execute(cluster_members.insert(), members)
-                new_ids.append(cluster_id)
-        return new_ids
+                cluster_id = draft.reuse_id
+                if cluster_id is None:
+                    cluster_id = _inserted_id(c.execute(clusters.insert().values(kind=str(draft.kind),
+                                                                                 updated_at=now)))
+                wanted = {sid: side for side, ids in enumerate(draft.sides) for sid in ids}
+                changes.append(_MemberChange(cluster_id, before.get(cluster_id, {}), wanted))
+                result.append(cluster_id)
+            # Removals first: a statement leaving one cluster for another must be gone before it is added.
+            for change in changes:
+                change.remove(c)
+            for change, draft in zip(changes, drafts, strict=True):
+                if change.apply(c) and draft.reuse_id is not None:
+                    c.execute(clusters.update().where(clusters.c.id == change.cluster_id)
+                              .values(kind=str(draft.kind), updated_at=now))
+        return result
 
     def get_cluster(self, cluster_id: int) -> Cluster:
         """Return one cluster or raise NotFound."""
@@ -583,6 +605,54 @@ class SqlClaimStore:
         with self._connect() as c:
             return {table.name: int(c.execute(sa.select(sa.func.count()).select_from(table)).scalar_one())
                     for table in (documents, speakers, statements, relations, clusters, claim_reviews)}
+
+
+_RELATION_KINDS = {kind.value: kind for kind in RelationKind}  # a dict lookup is far cheaper than RelationKind(value)
+_CHUNK = 5_000  # ids per IN list: under SQLite's bound-parameter limit, and small plans for PostgreSQL
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[list[int]]:
+    ordered = list(ids)
+    for start in range(0, len(ordered), _CHUNK):
+        yield ordered[start:start + _CHUNK]
+
+
+def _memberships(c: Connection, cluster_ids: Sequence[int]) -> dict[int, dict[int, int]]:
+    """cluster id → {statement id: side} of these clusters."""
+    found: dict[int, dict[int, int]] = {}
+    for ids in _chunks(cluster_ids):
+        for cluster_id, statement_id, side in c.execute(sa.select(
+                cluster_members.c.cluster_id, cluster_members.c.statement_id, cluster_members.c.side)
+                .where(cluster_members.c.cluster_id.in_(ids))):
+            found.setdefault(cluster_id, {})[statement_id] = side
+    return found
+
+
+@dataclasses.dataclass(frozen=True)
+class _MemberChange:
+    """The member rows of one cluster, from `before` to `wanted` ({statement id: side})."""
+
+    cluster_id: int
+    before: dict[int, int]
+    wanted: dict[int, int]
+
+    def remove(self, c: Connection) -> None:
+        for ids in _chunks([sid for sid in self.before if sid not in self.wanted]):
+            c.execute(cluster_members.delete().where(cluster_members.c.cluster_id == self.cluster_id,
+                                                     cluster_members.c.statement_id.in_(ids)))
+
+    def apply(self, c: Connection) -> bool:
+        """Move and add members (after `remove`); tell whether anything changed."""
+        moved = [(sid, side) for sid, side in self.wanted.items() if sid in self.before and self.before[sid] != side]
+        added = [{"cluster_id": self.cluster_id, "statement_id": sid, "side": side}
+                 for sid, side in self.wanted.items() if sid not in self.before]
+        for side in {side for _, side in moved}:
+            for ids in _chunks([sid for sid, to in moved if to == side]):
+                c.execute(cluster_members.update().where(cluster_members.c.cluster_id == self.cluster_id,
+                                                         cluster_members.c.statement_id.in_(ids)).values(side=side))
+        if added:
+            c.execute(cluster_members.insert(), added)
+        return bool(moved or added or any(sid not in self.wanted for sid in self.before))
 
 
 def _inserted_id(result: sa.CursorResult[Any]) -> int:

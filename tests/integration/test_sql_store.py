@@ -40,6 +40,7 @@ from service.storage import (
 )
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore
+from service.storage.tables import clusters as cluster_table
 from service.storage.tables import speaker_aliases
 
 DIM = 384
@@ -504,6 +505,48 @@ def test_replacing_a_cluster_without_reuse_gives_a_never_used_id_and_drops_the_o
         store.get_cluster(old)
     assert store.clusters_of([ids[GRAIN_DEAL]]) == []
     assert store.count_rows()["clusters"] == 2
+
+
+def test_statements_can_change_cluster_and_side_in_one_replacement(
+    store: SqlClaimStore, corpus: Corpus, clusters: dict[str, int],
+) -> None:
+    ids, contradiction, corroboration = corpus.ids, clusters["contradiction"], clusters["corroboration"]
+    with store.transaction() as tx:
+        tx.lock_clusters()
+        # TALKS leaves the contradiction for the corroboration; the contradiction's sides swap.
+        tx.replace_clusters([contradiction, corroboration], [
+            ClusterDraft(ClusterKind.CORROBORATION, ((ids[INFLATION], ids[GRAIN_DEAL], ids[TALKS]),),
+                         reuse_id=corroboration),
+            ClusterDraft(ClusterKind.CONTRADICTION, ((ids[TROOPS_STAYED],), (ids[TROOPS_WITHDREW],)),
+                         reuse_id=contradiction),
+        ])
+
+    assert store.get_cluster(contradiction).sides == (
+        ClusterSide("0", (ids[TROOPS_STAYED],)), ClusterSide("1", (ids[TROOPS_WITHDREW],)))
+    assert store.get_cluster(corroboration).statement_ids == tuple(sorted((ids[INFLATION], ids[GRAIN_DEAL],
+                                                                         ids[TALKS])))
+    assert store.count_rows()["clusters"] == 2
+
+
+def test_an_unchanged_cluster_is_not_rewritten(
+    engine: sa.Engine, store: SqlClaimStore, corpus: Corpus, clusters: dict[str, int],
+) -> None:
+    ids, kept = corpus.ids, clusters["corroboration"]
+
+    def updated_at() -> object:
+        with engine.connect() as c:
+            return c.execute(sa.select(cluster_table.c.updated_at).where(cluster_table.c.id == kept)).scalar_one()
+
+    before = updated_at()
+    with store.transaction() as tx:
+        tx.lock_clusters()
+        assert tx.replace_clusters([kept], [ClusterDraft(
+            ClusterKind.CORROBORATION, ((ids[INFLATION], ids[GRAIN_DEAL]),), reuse_id=kept)]) == [kept]
+    assert updated_at() == before
+    with store.transaction() as tx:
+        tx.replace_clusters([kept], [ClusterDraft(
+            ClusterKind.CORROBORATION, ((ids[INFLATION], ids[GRAIN_DEAL], ids[INJECTION]),), reuse_id=kept)])
+    assert updated_at() != before
 
 
 @pytest.mark.parametrize(("where", "expected"), [
