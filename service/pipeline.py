@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.domain.clustering import EdgeThresholds, is_cluster_edge, plan_clusters, reuse_cluster_ids
+from service.domain.clustering import EdgeThresholds, plan_clusters, reuse_cluster_ids
 from service.domain.entities import (
     Cluster,
     ClusterKind,
@@ -294,9 +294,7 @@ def _cluster_component(tx: ClaimStore, seeds: Sequence[int], thresholds: EdgeThr
     edges: dict[tuple[int, int], Relation] = {}
     while frontier:
         reached: set[int] = set()
-        for relation in tx.relations_touching(sorted(frontier)):
-            if not is_cluster_edge(relation, thresholds):
-                continue
+        for relation in tx.cluster_edges_touching(sorted(frontier), thresholds):
             edges[(relation.source_id, relation.target_id)] = relation
             reached.update((relation.source_id, relation.target_id))
         frontier = reached - component

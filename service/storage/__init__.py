@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 
+from service.domain.clustering import EdgeThresholds
 from service.domain.entities import (
     Cluster,
     ClusterKind,
@@ -144,6 +145,7 @@ class ClaimStore(Protocol):
     # relations
     def add_relations(self, relations: Sequence[Relation]) -> None: ...
     def relations_touching(self, statement_ids: Sequence[int]) -> list[Relation]: ...
+    def cluster_edges_touching(self, statement_ids: Sequence[int], thresholds: EdgeThresholds) -> list[Relation]: ...
     def speaker_ids_of(self, statement_ids: Sequence[int]) -> dict[int, int]: ...
 
     # clusters

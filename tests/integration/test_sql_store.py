@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import sqlalchemy as sa
 
+from service.domain.clustering import EdgeThresholds, is_cluster_edge
 from service.domain.entities import (
     Cluster,
     ClusterKind,
@@ -418,6 +419,26 @@ def test_a_relation_is_stored_once_with_the_smaller_id_first(store: SqlClaimStor
     assert store.relations_touching([high]) == [stored]
     assert store.relations_touching([corpus.ids[TALKS]]) == []
     assert store.count_rows()["relations"] == 1
+
+
+@pytest.mark.parametrize("same_claim", [1.01, 0.7])
+def test_cluster_edges_are_the_relations_clustering_accepts(
+    store: SqlClaimStore, corpus: Corpus, same_claim: float,
+) -> None:
+    ids = sorted(corpus.ids.values())
+    labels = list(RelationKind)
+    relations = [Relation(a, b, labels[(a + b) % 4], probability, similarity)
+                 for n, (a, b) in enumerate((a, b) for a in ids for b in ids if a < b)
+                 for probability, similarity in [((n * 0.37) % 1, (n * 0.53) % 1)]]
+    with store.transaction() as tx:
+        tx.add_relations(relations)
+    thresholds = EdgeThresholds(corroborates=0.6, contradicts=0.65, min_similarity=0.3,
+                                same_claim_similarity=same_claim)
+
+    for touching in (ids[:1], ids[:3], ids):
+        expected = [r for r in store.relations_touching(touching) if is_cluster_edge(r, thresholds)]
+        assert store.cluster_edges_touching(touching, thresholds) == expected
+    assert 0 < len(store.cluster_edges_touching(ids, thresholds)) < len(relations)
 
 
 @pytest.mark.parametrize("second_order", ["the same order", "the reverse order"])
