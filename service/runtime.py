@@ -4,12 +4,14 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 from service.domain.embedding import Embedder
 from service.domain.extraction import StatementExtractor
 from service.domain.matching import FusionRanker
 from service.domain.relation import PairModelClassifier
 from service.domain.relation_model import load_relation_classifier
+from service.domain.relation_xenc import ADAPTER_DIR, load_cross_encoder_classifier
 from service.settings import Settings
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore, create_engine
@@ -57,10 +59,17 @@ def load_models(settings: Settings) -> Models:
 
         torch.set_num_threads(settings.torch_threads)
     embedder = Embedder()
-    models = Models(embedder, StatementExtractor(), load_relation_classifier(settings.relation_model_dir, embedder),
+    models = Models(embedder, StatementExtractor(), relation_classifier(settings.relation_model_dir, embedder),
                     FusionRanker.load(settings.matching_model_path))
     logger.info("models loaded (relation model from %s)", settings.relation_model_dir)
     return models
+
+
+def relation_classifier(model_dir: Path, embedder: Embedder) -> PairModelClassifier:
+    """Load the relation model in model_dir: a cross-encoder (an `adapter/` folder) or the feature baseline."""
+    if (model_dir / ADAPTER_DIR).is_dir():
+        return load_cross_encoder_classifier(model_dir, embedder.encode)
+    return load_relation_classifier(model_dir, embedder)
 
 
 def build_runtime(settings: Settings, models: Models | None = None, *, migrate: bool = True) -> Runtime:
