@@ -24,6 +24,8 @@ from typing import Any
 from service.domain.entities import DateBasis, Span, TimeExpression
 
 PRESENT_REF = "PRESENT_REF"
+PAST_REF = "PAST_REF"
+FUTURE_REF = "FUTURE_REF"
 
 _WEEKDAYS = {name.lower(): index for index, name in enumerate(calendar.day_name)}
 _MONTHS = {name.lower(): index for index, name in enumerate(calendar.month_name) if name}
@@ -78,8 +80,31 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ),
         ("year", rf"(?<![\d,.$£€])\b(?P<y>{_YEAR_RE})\b(?![\d,]\d)"),
         ("present", r"(?i)\b(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays)\b"),
+        # Measured on TempEval-3: bare "previously", "soon", "future" and "recent" are rarely annotated.
+        ("past_ref", r"(?i)\b(?:more\s+)?(?:recently|the\s+past|recent\s+(?:years|months|weeks))\b"),
+        ("future_ref", r"(?i)\bthe\s+(?:near\s+)?future\b"),
+        ("present_ref", r"(?i)\bcurrent\b"),
+        (
+            "named_month",
+            r"\b(?P<mod>(?i:this|last|next|past))\s+(?P<month>January|February|March|April|May|June|July|August"
+            r"|September|October|November|December)\b",
+        ),
+        (
+            "quarter",
+            rf"(?i)\b(?:(?P<y1>{_YEAR_RE})\s+)?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th)[-\s]quarter\b"
+            rf"(?:\s+of\s+(?:fiscal\s+)?(?P<y2>{_YEAR_RE}))?",
+        ),
+        (
+            "this_quarter",
+            r"(?i)\b(?:the\s+)?(?P<which>this|current|last|latest|most\s+recent|previous|year-ago|year-earlier|"
+            r"the)\s+quarter\b",
+        ),
+        ("season", r"(?i)\b(?P<mod>this|last|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b"),
+        ("weekend", r"(?i)\b(?P<mod>this|last|next|the\s+past|the)\s+weekend\b"),
     )
 )
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9), "winter": ("WI", 12)}
 # "May" is also a modal verb: only a day or a year next to it makes it a month.
 _NUMBER_WORDS = {
     "a": 1,
@@ -96,6 +121,9 @@ _NUMBER_WORDS = {
     "ten": 10,
 }
 
+
+# spaCy tags ages and frequencies DATE; they are neither a date nor a time the text refers to.
+_NOT_A_DATE = re.compile(r"(?i)-years?-old\b|\b(?:quarterly|annual(?:ly)?|daily|weekly|monthly|yearly)\b")
 
 _ANCHOR_KINDS = frozenset({"iso", "mdy", "dmy", "weekday", "deictic", "same_day"})
 
@@ -119,7 +147,7 @@ def find_time_expressions(doc_or_text: Any, published_at: dt.date | None) -> tup
         for ent in doc_or_text.ents:
             if ent.label_ == "DATE":
                 start, end = _trim_entity(text, ent.start_char, ent.end_char)
-                if start < end and not text[start:end].isdigit():
+                if start < end and not text[start:end].isdigit() and not _NOT_A_DATE.search(text[start:end]):
                     found.append((start, end, "entity", None))
     chosen = _drop_overlaps(found)
     expressions: list[TimeExpression] = []
@@ -237,7 +265,103 @@ def _resolve_match(kind: str, match: re.Match[str], published_at: dt.date | None
         return _resolve_ago(match.group(0).lower(), published_at)
     if kind == "present":
         return PRESENT_REF
+    if kind == "present_ref":
+        return PRESENT_REF
+    if kind == "named_month":
+        return _resolve_named_month(groups, published_at)
+    if kind == "past_ref":
+        return PAST_REF
+    if kind == "future_ref":
+        return FUTURE_REF
+    if kind == "quarter":
+        return _resolve_quarter(groups, published_at)
+    if kind == "this_quarter":
+        return _resolve_named_quarter((groups["which"] or "").lower(), published_at)
+    if kind == "season":
+        return _resolve_season(groups, published_at)
+    if kind == "weekend":
+        return _resolve_weekend((groups["mod"] or "").lower(), published_at)
     return None
+
+
+def _resolve_named_month(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+    """"this May" is May of publication's year; "last May" the latest May before publication's month; "next"
+    the first after it."""
+    if published_at is None:
+        return None
+    month, modifier = _month_number(groups["month"] or ""), (groups["mod"] or "").lower()
+    year = published_at.year
+    if modifier in ("last", "past"):
+        year -= 1 if month >= published_at.month else 0
+    elif modifier == "next":
+        year += 1 if month <= published_at.month else 0
+    return f"{year:04d}-{month:02d}"
+
+
+def _quarter_of(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def _resolve_quarter(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+    """"the third quarter": of the year given, else the latest third quarter that began by publication."""
+    quarter = _ORDINALS[(groups["ord"] or "").lower()]
+    year_text = groups.get("y1") or groups.get("y2")
+    if year_text:
+        return f"{int(year_text):04d}-Q{quarter}"
+    if published_at is None:
+        return None
+    year, current = _quarter_of(published_at)
+    return f"{year if quarter <= current else year - 1:04d}-Q{quarter}"
+
+
+def _resolve_named_quarter(which: str, published_at: dt.date | None) -> str | None:
+    """"this quarter" is the publication's; "the (latest) quarter" in news is the last one reported: the one
+    before; "the year-ago quarter" is that one a year earlier."""
+    if published_at is None:
+        return None
+    year, quarter = _quarter_of(published_at)
+    if which in ("this", "current"):
+        return f"{year:04d}-Q{quarter}"
+    year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
+    if which in ("year-ago", "year-earlier"):
+        year -= 1
+    return f"{year:04d}-Q{quarter}"
+
+
+def _resolve_season(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+    """A season is named by the year most of it falls in (winter 1989 runs from December 1988): "this" is the
+    one of publication's year, "last" the latest one over by publication, "next" the first not yet begun."""
+    if published_at is None:
+        return None
+    code, first_month = _SEASONS[(groups["season"] or "").lower()]
+    modifier = (groups["mod"] or "").lower()
+
+    def starts(year: int) -> dt.date:
+        return dt.date(year - 1, 12, 1) if code == "WI" else dt.date(year, first_month, 1)
+
+    def ends(year: int) -> dt.date:
+        begin = starts(year)
+        index = begin.year * 12 + begin.month - 1 + 3
+        return dt.date(index // 12, index % 12 + 1, 1)
+
+    if modifier == "this":
+        year = published_at.year + (1 if code == "WI" and published_at.month == 12 else 0)
+    elif modifier == "next":
+        year = next(y for y in range(published_at.year, published_at.year + 3) if starts(y) > published_at)
+    else:
+        year = next(y for y in range(published_at.year + 1, published_at.year - 3, -1) if ends(y) <= published_at)
+    return f"{year:04d}-{code}"
+
+
+def _resolve_weekend(modifier: str, published_at: dt.date | None) -> str | None:
+    """The weekend of an ISO week: "the/this weekend" is the coming one from Thursday on, else the last one."""
+    if published_at is None:
+        return None
+    step = {"next": 1, "last": -1, "the past": -1}.get(" ".join(modifier.split()))
+    if step is None:
+        step = 0 if published_at.weekday() >= 3 else -1
+    year, week, _ = (published_at + dt.timedelta(weeks=step)).isocalendar()
+    return f"{year:04d}-W{week:02d}-WE"
 
 
 def _resolve_month_day(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:

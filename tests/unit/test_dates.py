@@ -81,3 +81,34 @@ def test_unknown_publication_keeps_the_unresolved_expression() -> None:
     expressions = find_time_expressions(text, None)
     resolved = resolve_date(Span(0, len(text)), Span(29, len(text) - 1), expressions, None)
     assert (resolved.date, resolved.text, resolved.basis) == (None, "Wednesday", DateBasis.UNKNOWN)
+
+
+OCTOBER_27_1989 = dt.date(1989, 10, 27)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Profit rose in the third quarter.", {"third quarter": "1989-Q3"}),
+    ("Third-quarter net income fell.", {"Third-quarter": "1989-Q3"}),
+    ("Sales in the fourth quarter of 1988 were flat.", {"fourth quarter of 1988": "1988-Q4"}),
+    ("Sales in the first quarter fell.", {"first quarter": "1989-Q1"}),
+    ("Earnings for the quarter beat the year-ago quarter.",
+     {"the quarter": "1989-Q3", "the year-ago quarter": "1988-Q3"}),
+    ("Orders this quarter are weak.", {"this quarter": "1989-Q4"}),
+    ("Prices rose last fall and will rise next spring.", {"last fall": "1988-FA", "next spring": "1990-SP"}),
+    ("This summer was dry.", {"This summer": "1989-SU"}),
+    ("Talks resume this weekend.", {"this weekend": "1989-W43-WE"}),
+    ("The plant closed last May.", {"last May": "1989-05"}),
+    ("It opens next September.", {"next September": "1990-09"}),
+    ("Rates rose recently; in recent years they fell; the past was calmer.",
+     {"recently": "PAST_REF", "recent years": "PAST_REF", "the past": "PAST_REF"}),
+    ("Current rules stay in the near future.", {"Current": "PRESENT_REF", "the near future": "FUTURE_REF"}),
+])
+def test_quarters_seasons_named_months_weekends_and_references(text: str, expected: dict[str, str]) -> None:
+    assert values(text, OCTOBER_27_1989) == expected
+
+
+def test_ages_and_frequencies_are_not_dates() -> None:
+    from service.domain.extraction import load_spacy
+
+    doc = load_spacy()("The 6-year-old boy reads daily, and the company reports quarterly.")
+    assert [e.text for e in find_time_expressions(doc, OCTOBER_27_1989)] == []
