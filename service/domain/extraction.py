@@ -8,11 +8,17 @@ Rules over spaCy's dependency parse, entities and the text's quotation marks fin
 - a promise or announcement of an action ("had promised to ease the pressure", "announced plans to relocate");
 - "according to X" (before, inside or after the asserted clause);
 - a noun of assertion with its owner ("Russia's claim that it is withdrawing");
-- a paragraph that is one bare quotation, right after a paragraph naming a speaker, continues that speaker.
+- a paragraph that is one bare quotation, right after a paragraph naming a speaker, continues that speaker;
+- a stance or speech verb (`ARGUMENT_VERBS`: called for, called X Y, cited, wants to, criticized X as, ...) whose
+  content is its object and complements ("Lopez called for an independent inquiry"), when they make a claim of
+  at least three words;
+- "As X pointed out, CLAUSE", "CLAUSE, X said, CLAUSE", "X reports:" closing a paragraph above a quotation;
+- a transcript or headline label ("PENCE: ...", "Pat Caddell: ...") and a quotation signed "― Name".
 
 Nested attribution keeps the innermost source: in "CNN reported that Maliar said ..." or "Maliar claimed ...,
 according to CNN" the statement is Maliar's. Pronouns and descriptions ("he", "the Norwegian", "the insider")
-resolve to the last compatible speaker of the document (`speakers.DocumentSpeakers`).
+resolve to the last compatible speaker of the document (`speakers.DocumentSpeakers`); "he" / "she" with no
+speaker before it resolves to the last person the text named.
 
 The journalist's own narration, with no source in the text, is dropped: a sentence without a reporting cue
 yields no statement, and so does a cue whose source is missing or unresolvable (a pronoun with no speaker
@@ -45,6 +51,104 @@ from service.domain.speakers import DocumentSpeakers, country_of, is_pronoun, no
 
 logger = logging.getLogger(__name__)
 
+# Verbs of stance and speech whose content PolNeAR annotates as their object or complement ("called for a
+# moratorium", "called the charges fabricated", "cited his remarks as examples", "wants to raise taxes"): a cue
+# with an active subject; when no clause or quotation follows, the content is the verb's complements.
+ARGUMENT_VERBS = frozenset(
+    {
+        "call",
+        "cite",
+        "describe",
+        "criticize",
+        "criticise",
+        "attack",
+        "support",
+        "endorse",
+        "offer",
+        "refuse",
+        "want",
+        "plan",
+        "point",
+        "propose",
+        "ask",
+        "mention",
+        "question",
+        "urge",
+        "condemn",
+        "praise",
+        "blast",
+        "liken",
+        "oppose",
+        "demand",
+        "encourage",
+        "decline",
+        "accuse",
+        "defend",
+        "denounce",
+        "recommend",
+        "label",
+        "characterize",
+        "characterise",
+        "slam",
+        "echo",
+        "intend",
+        "tell",
+        "show",
+        "report",
+        "reference",
+        "refer",
+        "speak",
+        "mock",
+        "outline",
+        "implore",
+        "discuss",
+        "back",
+        "promote",
+        "view",
+        "decide",
+        "rule",
+        "vote",
+        "document",
+        "compare",
+        "talk",
+        "repeat",
+        "detail",
+        "invoke",
+        "blame",
+        "judge",
+        "charge",
+        "paint",
+        "rail",
+        "joke",
+        "wonder",
+        "assume",
+        "recognize",
+        "recognise",
+        "chant",
+        "shout",
+        "yell",
+        "bemoan",
+        "exclaim",
+        "quip",
+    }
+)
+# Speech verbs that frame a clause as "As X noted, ...".
+_AS_VERBS = frozenset(
+    {"say", "note", "point", "report", "write", "explain", "tell", "argue", "claim", "predict", "warn", "add"}
+    | {"acknowledge", "suggest", "state", "remark", "insist", "reveal", "confirm", "observe", "put", "testify"}
+)
+# Reporting verbs that also take their content as an object ("warned against potential hackers from China",
+# "dismissed Western fears as hysteria", "is stressing the need to bolster ..."), tried after a clause or quotation.
+_OBJECT_CUES = frozenset(
+    {"promise", "pledge", "vow", "stress", "emphasize", "emphasise", "warn", "complain", "highlight", "deny"}
+    | {"reject", "dismiss", "acknowledge", "admit", "reveal", "predict", "confirm", "disclose", "note", "explain"}
+    | {"argue", "tweet", "write"}
+)
+_COMPLEMENT_DEPS = frozenset({"dobj", "oprd", "xcomp", "ccomp", "dative", "attr"})
+_COMPLEMENT_PREPS = frozenset({"for", "on", "to", "as", "against", "about", "of"})
+_MIN_COMPLEMENT_WORDS = 3
+# "spoke to reporters", "talked with voters": the addressee, not the content.
+_ADDRESSEE_PREPS = {"speak": ("to", "for", "against", "as"), "talk": ("to", "for", "against", "as")}
 REPORTING_VERBS = frozenset(
     {
         "say",
@@ -128,7 +232,9 @@ REPORTING_VERBS = frozenset(
         "doubt",
         "learn",
         "ask",
+        "continue",
     }
+    | ARGUMENT_VERBS
 )
 # Verbs whose subject merely holds a belief: a cue only when their subject is a named source.
 _WEAK_VERBS = frozenset({"believe", "think", "fear", "hope", "expect", "consider", "describe", "mention"})
@@ -244,6 +350,9 @@ def _with_paragraph_boundaries(nlp: Any) -> Any:
 
 
 _PARAGRAPH_COMPONENT = "claimlens_paragraph_boundaries"
+_ANTECEDENT_LABELS = {"he": ("PERSON",), "she": ("PERSON",)}
+_ANTECEDENT_WINDOW = 1500  # characters between a pronoun and the last person named before it
+_ANTECEDENT_TRIES = 3  # people named before the pronoun tried, the last first
 
 
 @dataclass
@@ -294,7 +403,11 @@ def find_quotes(text: str) -> list[Span]:
         if char not in _QUOTE_OPEN and char not in _QUOTE_CLOSE:
             continue
         before = text[index - 1] if index else " "
-        opening = char == "“" or (char == '"' and (before.isspace() or before in "([—–-:") and opened is None)
+        opening = (
+            char == "“"
+            or (char == '"' and (before.isspace() or before in "([—–-:") and opened is None)
+            or (char == "”" and before == "\n" if index else char == "”")  # a misprinted opening mark
+        )
         if opening:
             opened = index
         elif opened is not None:
@@ -309,7 +422,7 @@ def _find_candidates(doc: Any, quotes: list[Span]) -> list[_Candidate]:
         sentence = Span(sent.start_char, sent.end_char)
         verbal: list[_Candidate] = []
         for token in sent:
-            if token.lemma_.lower() in REPORTING_VERBS and token.pos_ in ("VERB", "AUX"):
+            if token.pos_ in ("VERB", "AUX") and (_lemma(token) in REPORTING_VERBS or _that_clause_verb(token)):
                 found = _from_reporting_verb(token, sentence, quotes)
                 if found is not None:
                     verbal.append(found)
@@ -326,18 +439,115 @@ def _find_candidates(doc: Any, quotes: list[Span]) -> list[_Candidate]:
                         according[0].speaker_end,
                     )
                     candidate.person_name = according[0].person_name
+        for candidate in verbal:
+            if candidate.participle:
+                _continue_outer(candidate, verbal)
         verbal = [v for v in verbal if not _superseded(v, verbal)]
+        # A stance reported inside another attribution ("X said Trump called for ...") is part of X's claim.
+        verbal = [v for v in verbal if v.frame != "argument" or not _reported_inside(v, verbal + according)]
         candidates.extend(verbal + according + nominal)
+    candidates.extend(_from_labels(doc))
+    candidates.extend(_from_dash_signatures(doc, quotes))
     candidates.sort(
         key=lambda c: (c.speaker_start if c.speaker_start is not None else c.cue_start, c.cue_start)
     )
     return candidates
 
 
+_LABEL = re.compile(r"^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):[ \t]+(?=\S)", re.MULTILINE)
+_NOT_SPEAKER_LABELS = frozenset(
+    {"correction", "clarification", "update", "note", "watch", "read", "related", "editor", "photo", "video"}
+)
+_DASH_SIGNATURE = re.compile(r"[―—][ \t]*([A-Z][^\n―—“”\"]{1,60}?)[ \t.]*$", re.MULTILINE)
+
+
+def _named_run(doc: Any, start: int, end: int) -> Any | None:
+    """Return the tokens of a name (proper nouns or a PERSON / ORG entity) spanning [start, end), else None."""
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None or not len(span):
+        return None
+    named = [e for e in doc.ents if e.label_ in ("PERSON", "ORG") and e.start_char < end and start < e.end_char]
+    if named or all(t.pos_ == "PROPN" or t.is_punct for t in span) or span.text.isupper():
+        return span
+    return None
+
+
+def _from_labels(doc: Any) -> list[_Candidate]:
+    """Return "PENCE: Well, ..." (a transcript) and "Pat Caddell: Voters Worried ..." (a headline) paragraphs."""
+    text = doc.text
+    found: list[_Candidate] = []
+    for match in _LABEL.finditer(text):
+        label = match.group(1)
+        if {w.casefold().strip("’'s") for w in label.split()} & _NOT_SPEAKER_LABELS:
+            continue
+        span = _named_run(doc, match.start(1), match.end(1))
+        if span is None or not (
+            span.text.isupper()
+            or any(e.label_ == "PERSON" for e in span.ents)
+            or (len(span) <= 2 and all(t.pos_ == "PROPN" and t.ent_type_ not in ("GPE", "LOC", "DATE") for t in span))
+        ):
+            continue
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        if len(text[match.end() : end].split()) < 3:
+            continue
+        person = label.title() if label.isupper() else _person_in(span.root, match.start(1), match.end(1))
+        sentence = doc[span.start].sent
+        found.append(
+            _Candidate(
+                match.end(),
+                end,
+                ":",
+                match.end(1),
+                match.end(1) + 1,
+                Span(sentence.start_char, sentence.end_char),
+                match.start(1),
+                match.end(1),
+                person,
+                verbal=False,
+            )
+        )
+    return found
+
+
+def _from_dash_signatures(doc: Any, quotes: list[Span]) -> list[_Candidate]:
+    """Return a quotation signed with a dash and a name ("“...” ― Jane Doe"), the signature ending its paragraph."""
+    text = doc.text
+    found: list[_Candidate] = []
+    for match in _DASH_SIGNATURE.finditer(text):
+        before = [q for q in quotes if q.end <= match.start()]
+        if not before:
+            continue
+        quote = before[-1]
+        if text[quote.end : match.start()].strip() or len(match.group(1).split()) > 5:
+            continue
+        span = _named_run(doc, match.start(1), match.end(1))
+        if span is None or not any(e.label_ == "PERSON" for e in span.ents):
+            continue
+        person = _person_in(span.root, match.start(1), match.end(1))
+        sentence = doc[span.start].sent
+        found.append(
+            _Candidate(
+                quote.start,
+                quote.end,
+                "―",
+                match.start(),
+                match.start() + 1,
+                Span(sentence.start_char, sentence.end_char),
+                match.start(1),
+                match.end(1),
+                person,
+                verbal=False,
+            )
+        )
+    return found
+
+
 def _superseded(outer: _Candidate, inner: list[_Candidate]) -> bool:
     """Tell whether an attribution wraps another one with its own source (the innermost source wins)."""
     for other in inner:
-        if other is outer or other.speaker_start is None or other.claim_start < 0:
+        if other is outer or other.speaker_start is None or other.claim_start < 0 or other.frame == "argument":
+            # A stance inside a report ("X said Trump called for ...") is a second statement, not the source.
             continue
         inside = outer.claim_start <= other.cue_start < outer.claim_end
         if outer.cue == "according to" and not inside:
@@ -352,19 +562,90 @@ def _superseded(outer: _Candidate, inner: list[_Candidate]) -> bool:
     return False
 
 
+def _continue_outer(participle: _Candidate, others: list[_Candidate]) -> None:
+    """Split "X said A, arguing that B": A ends at the participle, and B is X's too, not a nested source's."""
+    for outer in others:
+        if (
+            outer is participle
+            or outer.participle
+            or outer.speaker_start is None
+            or outer.claim_start < 0
+            or not outer.claim_start < participle.cue_start < outer.claim_end
+            or participle.claim_end < outer.claim_end - 1
+        ):
+            continue
+        if participle.speaker_start is None or outer.claim_start <= participle.speaker_start < outer.claim_end:
+            participle.speaker_start, participle.speaker_end = outer.speaker_start, outer.speaker_end
+            participle.person_name = outer.person_name
+        outer.claim_end = participle.cue_start
+        return
+
+
+def _reported_inside(candidate: _Candidate, others: list[_Candidate]) -> bool:
+    return any(
+        other.frame != "argument" and other.claim_start <= candidate.cue_start < other.claim_end
+        for other in others
+        if other is not candidate and other.claim_start >= 0
+    )
+
+
 def _same_mention(first: _Candidate, second: _Candidate) -> bool:
     return first.person_name is not None and first.person_name == second.person_name
 
 
+def _that_clause_verb(verb: Any) -> bool:
+    """Tell whether a verb outside the cue lists reports a that-clause of a named source ("X conceded that")."""
+    if verb.lemma_.lower() in _NOT_CUES:
+        return False
+    subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subject is None or not (subject.pos_ == "PROPN" or subject.ent_type_ in ("PERSON", "ORG", "NORP")):
+        return False
+    return any(
+        c.dep_ == "ccomp" and c.i > verb.i and any(g.dep_ == "mark" and g.lower_ == "that" for g in c.children)
+        for c in verb.children
+    )
+
+
+# Verbs with a that-clause that report no assertion of their subject.
+_NOT_CUES = frozenset({"be", "have", "do", "make", "see", "mean", "ensure", "require", "get", "take"})
+
+
+def _lemma(token: Any) -> str:
+    """Return a token's lower-cased lemma, mending the small model's "hopes" -> "hop"."""
+    lemma = str(token.lemma_).lower()
+    return _LEMMA_FIXES.get((lemma, token.lower_[:4]), lemma)
+
+
+_LEMMA_FIXES = {("hop", "hope"): "hope"}
+
+
 def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Candidate | None:
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
     subject = _subject_of(verb)
+    quoted_subject = _named_after_quote(verb, subject, quotes) if subject is not None else None
+    if quoted_subject is not None:
+        # "“... One of the brightest members,” Rep. Jane Doe said": the parse took a quoted word for the subject.
+        subject, quote = quoted_subject
+        start, end = _mention_span(subject)
+        return _Candidate(
+            quote.start,
+            quote.end,
+            verb.text,
+            verb.idx,
+            verb.idx + len(verb),
+            sentence,
+            start,
+            end,
+            _person_in(subject, start, end),
+        )
     if (
         subject is None
         or subject.lower_ in ("i", "we", "you", "us", "me")
         or any(t.dep_ == "poss" and t.pos_ == "PRON" for t in subject.children)
     ):
         return None
+    if lemma == "ask" and not any(c.dep_ == "nsubj" for c in verb.children):
+        return None  # "When asked if ...": the journalist's question, not the source's assertion
     content, frame = _content_of(verb, quotes)
     if content is None:
         # A cue without usable content still names a speaker a following bare quote may continue.
@@ -390,7 +671,13 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
             start, end = _mention_span(agent)
     if start <= content[0] < end:
         return None
+    if frame == "argument" and any(q.start < verb.idx < q.end for q in quotes):
+        return None  # "“Nobody wants to bus their kids ...”": a stance inside quoted words
     cue = verb.text
+    if frame == "argument":
+        between = verb.doc.text[verb.idx : content[0]].strip()
+        if len(between.split()) <= 3:
+            cue = between
     if lemma == "express":
         cue = f"{verb.text} {next((c.text for c in verb.children if c.dep_ == 'dobj'), '')}".strip()
     return _Candidate(
@@ -406,6 +693,27 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
         frame=frame,
         participle=verb.tag_ == "VBG" and verb.dep_ == "advcl",
     )
+
+
+def _named_after_quote(verb: Any, subject: Any, quotes: list[Span]) -> tuple[Any, Span] | None:
+    """Return the name between a quotation and its verb when the parse's subject lies inside the quotation."""
+    quote = next((q for q in quotes if q.start <= subject.idx < q.end and q.end <= verb.idx), None)
+    if quote is None or verb.i <= subject.i:
+        return None
+    between = verb.doc.char_span(quote.end, verb.idx, alignment_mode="contract")
+    if between is None:
+        return None
+    if len(between) > _MAX_NAME_TOKENS:
+        return None
+    for kinds in (("PERSON",), ("ORG", "NORP", "GPE")):
+        entities = [e for e in between.ents if e.label_ in kinds]
+        if entities:
+            return entities[0].root, quote
+    names = [t for t in between if t.pos_ == "PROPN"]
+    return (names[0].head if names[0].head.pos_ == "PROPN" else names[0], quote) if names else None
+
+
+_MAX_NAME_TOKENS = 12
 
 
 def _subject_of(verb: Any) -> Any | None:
@@ -443,7 +751,7 @@ def _agent_of(noun: Any) -> Any | None:
 
 def _content_of(verb: Any, quotes: list[Span]) -> tuple[tuple[int, int] | None, str]:
     """Return the character range of what a reporting verb reports, and how it is framed."""
-    lemma = verb.lemma_.lower()
+    lemma = _lemma(verb)
     for child in verb.children:
         if child.dep_ == "ccomp" and child.i != verb.i:
             start, end = _clause_span(child)
@@ -466,12 +774,23 @@ def _content_of(verb: Any, quotes: list[Span]) -> tuple[tuple[int, int] | None, 
                         t.dep_ == "mark" for t in grandchild.children
                     ):
                         return _clause_span(grandchild), "plain"
-    if verb.dep_ == "parataxis" and verb.head.i < verb.i and verb.head.pos_ in ("VERB", "AUX"):
+    if verb.dep_ == "parataxis" and verb.head.pos_ in ("VERB", "AUX", "NOUN", "PROPN", "ADJ"):
+        # "“...,” X said, “...”" and "The museum, X said, celebrated ...": the frame inside the clause.
+        return _clause_span(verb.head, exclude=verb), "plain"
+    if (
+        lemma in _AS_VERBS
+        and verb.dep_ == "advcl"
+        and verb.head.pos_ in ("VERB", "AUX")
+        and not any(c.dep_ == "nsubj" and c.lower_ in ("it", "they") for c in verb.children)
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        and not any(c.dep_ in ("dobj", "ccomp", "xcomp") for c in verb.children)
+    ):
+        # "As X pointed out, the gap is vast": the frame hangs on the asserted clause.
         return _clause_span(verb.head, exclude=verb), "plain"
     quoted = _adjacent_quote(verb, quotes)
     if quoted is not None:
         return quoted, "plain"
-    if lemma in _PROMISE_VERBS:
+    if lemma in _PROMISE_VERBS and lemma not in ARGUMENT_VERBS:
         for child in verb.children:
             if child.dep_ == "xcomp" and child.pos_ in ("VERB", "AUX"):
                 return _clause_span(child), "promise"
@@ -481,7 +800,45 @@ def _content_of(verb: Any, quotes: list[Span]) -> tuple[tuple[int, int] | None, 
                 and any(g.dep_ in ("acl", "relcl") for g in child.children)
             ):
                 return _clause_span(child), "plan"
+    if lemma in ARGUMENT_VERBS or lemma in _OBJECT_CUES:
+        complement = _complement_span(verb)
+        if complement is not None:
+            return complement, "argument"
     return None, "plain"
+
+
+def _complement_span(verb: Any) -> tuple[int, int] | None:
+    """Return the object and complements after a stance verb ("called [the charges fabricated]")."""
+    own_subject = any(c.dep_ == "nsubj" for c in verb.children)
+    # "..., citing her work": a participle right after a comma shares its clause's subject.
+    participle = verb.dep_ == "advcl" and verb.tag_ == "VBG" and verb.i > 0 and verb.doc[verb.i - 1].text == ","
+    if not own_subject and verb.dep_ != "conj" and not participle:
+        return None
+    if own_subject and verb.tag_ == "VBG" and not any(c.dep_ == "aux" for c in verb.children):
+        return None  # "Images showing troops ... have been released": a reduced relative, not a finite verb
+    parts: list[Any] = []
+    for child in verb.children:
+        if child.i < verb.i:
+            continue
+        if child.dep_ in _COMPLEMENT_DEPS:
+            parts.append(child)
+        elif child.dep_ == "prep" and child.lower_ in _COMPLEMENT_PREPS.difference(
+            _ADDRESSEE_PREPS.get(verb.lemma_.lower(), ())
+        ):
+            # "on Friday" dates the act; it is not what was said.
+            parts.extend(
+                c for c in child.children if c.dep_ in ("pobj", "pcomp") and c.ent_type_ not in ("DATE", "TIME")
+            )
+    if not parts:
+        return None
+    if verb.lemma_.lower() == "call" and all(p.dep_ == "dobj" for p in parts):
+        return None  # "called an emergency meeting", "called a press conference": convening, not calling X Y
+    tokens = [t for part in parts for t in part.subtree]
+    if any(t.pos_ == "PRON" and t.dep_ in ("dobj", "pobj") and t.lower_ in ("what", "which", "that") for t in tokens):
+        return None
+    if len([t for t in tokens if not t.is_punct]) < _MIN_COMPLEMENT_WORDS:
+        return None  # "defended the pipeline": a stance on a thing, no claim to check
+    return min(t.idx for t in tokens), max(t.idx + len(t) for t in tokens)
 
 
 def _adjacent_quote(verb: Any, quotes: list[Span]) -> tuple[int, int] | None:
@@ -495,12 +852,17 @@ def _adjacent_quote(verb: Any, quotes: list[Span]) -> tuple[int, int] | None:
     right = verb.idx + len(verb)
     sent = verb.sent
     for quote in quotes:
-        if quote.start < sent.start_char - 1 or quote.end > sent.end_char + 1:
-            continue
-        if quote.end <= left and re.fullmatch(r"[\s,;:.—–-]*", text[quote.end : left]):
+        inside = quote.start >= sent.start_char - 1 and quote.end <= sent.end_char + 1
+        # spaCy may split a quotation of several sentences: it may then overrun the cue's sentence.
+        gap = r"[\s,;:.—–-]*" if inside else r"[ \t,;:.—–-]*"
+        if quote.end <= left and quote.end >= sent.start_char - 2 and re.fullmatch(gap, text[quote.end : left]):
             return quote.start, quote.end
-        if quote.start >= right and re.fullmatch(r"[\s,;:—–-]*", text[right : quote.start]):
+        if quote.start >= right and quote.start <= sent.end_char and re.fullmatch(
+            gap.replace(".", ""), text[right : quote.start]
+        ):
             return quote.start, quote.end
+        if quote.start >= right and re.fullmatch(r"[ \t]*:[ \t]*\n\s*", text[right : quote.start]):
+            return quote.start, quote.end  # "The Times reports:" ending a paragraph, the quotation below
     return None
 
 
@@ -514,7 +876,11 @@ def _clause_span(head: Any, exclude: Any | None = None) -> tuple[int, int]:
     tokens = [
         t for t in tokens if not (t.dep_ == "mark" and t.head == head and t.lower_ in ("that", "whether"))
     ]
-    if exclude is not None:
+    if exclude is not None and exclude.i < head.i and exclude.dep_ == "parataxis":
+        # "The port, the minister said, will reopen": the frame sits inside one clause; keep it whole (the
+        # claim text drops the frame).
+        pass
+    elif exclude is not None:
         # Keep the contiguous part before the frame ("“X,” he said, ...") when the frame splits the clause.
         before = [t for t in tokens if t.i < exclude.i]
         after = [t for t in tokens if t.i > exclude.i]
@@ -707,6 +1073,8 @@ def _build_statements(
         ):
             continue
         speaker_id = speakers.resolve(mention_text, candidate.person_name)
+        if speaker_id is None and candidate.claim_start >= 0:
+            speaker_id = _antecedent(doc, text, candidate, speakers)
         if speaker_id is None or candidate.claim_start < 0:
             continue
         resolved.append((candidate, speaker_id, Span(candidate.speaker_start, candidate.speaker_end)))
@@ -756,6 +1124,31 @@ def _build_statements(
         )
     # Speakers gain detail as the document goes on: give every statement the final view of its speaker.
     return [replace(statement, speaker=speakers.mention(speaker_id)) for statement, speaker_id in statements]
+
+
+def _antecedent(doc: Any, text: str, candidate: _Candidate, speakers: DocumentSpeakers) -> int | None:
+    """Resolve "he" / "she" with no speaker before it to the last person the text named before it."""
+    assert candidate.speaker_start is not None and candidate.speaker_end is not None
+    mention_text = text[candidate.speaker_start : candidate.speaker_end]
+    labels = _ANTECEDENT_LABELS.get(normalise_text(mention_text).casefold())
+    if labels is None:
+        return None
+    people = [
+        e
+        for e in doc.ents
+        if e.label_ in labels
+        and e.end_char <= candidate.speaker_start
+        and candidate.speaker_start - e.end_char < _ANTECEDENT_WINDOW
+    ]
+    for person in reversed(people[-_ANTECEDENT_TRIES:]):
+        # The last person named may not fit the pronoun ("he" after a woman): try the ones before.
+        start, end = _mention_span(person.root)
+        if speakers.resolve(text[start:end], _person_in(person.root, start, end)) is None:
+            continue
+        found = speakers.resolve(mention_text, candidate.person_name)
+        if found is not None:
+            return found
+    return None
 
 
 def _overlaps_other(
@@ -871,6 +1264,16 @@ def _opens_inside(text: str, start: int, end: int) -> bool:
 def _claim_text(text: str, span: Span, candidate: _Candidate, mention: SpeakerMention) -> str:
     """Return the claim as a self-contained sentence: no quotation marks, capitalised, one final stop."""
     piece = text[span.start : span.end]
+    if (
+        candidate.speaker_start is not None
+        and candidate.speaker_end is not None
+        and span.start < min(candidate.speaker_start, candidate.cue_start)
+        and max(candidate.speaker_end, candidate.cue_end) < span.end
+    ):
+        # Drop a frame inside the claim: "The port, the minister said, will reopen" -> "The port will reopen".
+        frame_start = min(candidate.speaker_start, candidate.cue_start) - span.start
+        frame_end = max(candidate.speaker_end, candidate.cue_end) - span.start
+        piece = piece[:frame_start].rstrip(" ,—–-") + " " + piece[frame_end:].lstrip(" ,—–-")
     piece = re.sub(r"[“”\"]", "", piece)
     piece = re.sub(r"(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])", "", piece)
     piece = " ".join(piece.split())
@@ -881,6 +1284,8 @@ def _claim_text(text: str, span: Span, candidate: _Candidate, mention: SpeakerMe
         piece = f"{agent} will {piece}"
     elif candidate.frame == "plan":
         piece = f"{agent} {piece}"
+    elif candidate.frame == "argument":
+        piece = f"{mention.name} {candidate.cue} {piece}"
     elif not quoted:
         first, _, rest = piece.partition(" ")
         kind = _SUBJECT_PRONOUNS.get(first.lower())
@@ -891,7 +1296,12 @@ def _claim_text(text: str, span: Span, candidate: _Candidate, mention: SpeakerMe
             is (SpeakerKind.PERSON if mention.kind is SpeakerKind.PERSON else SpeakerKind.ORGANISATION)
         ):
             piece = f"{agent} {rest}"
-    if candidate.cue and candidate.cue.lower().startswith(("den", "reject", "dismiss")) and candidate.verbal:
+    if (
+        candidate.cue
+        and candidate.cue.lower().startswith(("den", "reject", "dismiss"))
+        and candidate.verbal
+        and candidate.frame != "argument"
+    ):
         piece = f"it is not true that {piece}"
     piece = piece.rstrip(" ,;:")
     if piece and piece[-1] not in ".?!":
@@ -910,4 +1320,4 @@ def _agent_name(mention: SpeakerMention) -> str:
     return mention.name
 
 
-__all__ = ["REPORTING_VERBS", "StatementExtractor", "find_quotes", "is_pronoun", "load_spacy"]
+__all__ = ["ARGUMENT_VERBS", "REPORTING_VERBS", "StatementExtractor", "find_quotes", "is_pronoun", "load_spacy"]

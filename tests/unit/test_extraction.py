@@ -116,3 +116,120 @@ def test_anonymous_source_and_moscow_claim_from_seed_004(extractor: StatementExt
 def test_finds_curly_straight_and_mixed_quotes() -> None:
     text = 'He said “one." and "two" then “three”'
     assert [text[q.start : q.end] for q in find_quotes(text)] == ['“one."', '"two"', "“three”"]
+
+
+def only_statement(extractor: StatementExtractor, text: str) -> ExtractedStatement:
+    (statement,) = extractor.extract(text, None).statements
+    return statement
+
+
+def test_call_for_takes_its_object_as_the_claim(extractor: StatementExtractor) -> None:
+    text = "Senator Maria Lopez called for an independent inquiry into the contract."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Maria Lopez"
+    assert text[statement.claim_span.start : statement.claim_span.end] == "an independent inquiry into the contract"
+    assert statement.claim == "Maria Lopez called for an independent inquiry into the contract."
+    assert statement.cue == "called for"
+
+
+def test_call_x_y_keeps_object_and_predicate(extractor: StatementExtractor) -> None:
+    text = "Governor Tom Baker called the new tariffs a disaster for local farmers."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Tom Baker"
+    assert text[statement.claim_span.start : statement.claim_span.end] == (
+        "the new tariffs a disaster for local farmers"
+    )
+
+
+def test_want_takes_its_infinitive_as_the_claim(extractor: StatementExtractor) -> None:
+    text = "The mayor, Anna Weber, wants to double the number of bus lanes by 2030."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Anna Weber"
+    assert statement.claim == "Anna Weber wants to double the number of bus lanes by 2030."
+
+
+def test_stance_verbs_without_a_checkable_object_yield_nothing(extractor: StatementExtractor) -> None:
+    for text in (
+        "Local business owner Karl Jensen defended the harbour.",
+        "The city council called an emergency meeting on Friday.",
+    ):
+        assert extractor.extract(text, None).statements == ()
+
+
+def test_frame_inside_the_clause_keeps_the_subject(extractor: StatementExtractor) -> None:
+    text = "The port, minister Ola Berg said, will reopen within two weeks."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Ola Berg"
+    assert statement.claim == "The port will reopen within two weeks."
+
+
+def test_as_x_pointed_out_frames_the_main_clause(extractor: StatementExtractor) -> None:
+    text = "As Professor Lena Park pointed out, the drought has cut the harvest by a third."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Lena Park"
+    assert statement.claim == "The drought has cut the harvest by a third."
+
+
+def test_pronoun_resolves_to_a_person_named_before_who_was_no_speaker(extractor: StatementExtractor) -> None:
+    text = "Council leader Peter Hall spoke at length on Monday.\n“We will not raise taxes this year,” he said."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Peter Hall"
+    assert statement.claim == "We will not raise taxes this year."
+
+
+def test_quotation_signed_with_a_dash(extractor: StatementExtractor) -> None:
+    text = "“The river is cleaner than it has been in fifty years.” ― Rosa Mendes\n"
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Rosa Mendes"
+    assert text[statement.speaker_span.start : statement.speaker_span.end] == "Rosa Mendes"
+    assert statement.claim == "The river is cleaner than it has been in fifty years."
+
+
+def test_transcript_labels_name_the_speaker(extractor: StatementExtractor) -> None:
+    text = (
+        "Interview transcript.\nHOLT: Will the bridge be finished this year?\n"
+        "MORENO: The bridge will be finished before the winter."
+    )
+    statements = extractor.extract(text, None).statements
+    assert [(s.speaker.name, s.claim) for s in statements] == [
+        ("Holt", "Will the bridge be finished this year?"),
+        ("Moreno", "The bridge will be finished before the winter."),
+    ]
+
+
+def test_colon_at_paragraph_end_introduces_the_quotation_below(extractor: StatementExtractor) -> None:
+    text = "The report was published on Tuesday. Economist Sara Lind wrote:\n“Wages have not kept up with rents.”"
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Sara Lind"
+    assert statement.claim == "Wages have not kept up with rents."
+
+
+def test_quoted_word_taken_for_the_subject_gives_way_to_the_name_after_the_quote(
+    extractor: StatementExtractor,
+) -> None:
+    text = (
+        "The vote is close.\n\n"
+        '"She would be a great senator. Not good, great. One of the brightest members of the entire Congress," '
+        "Rep. Jane Doe (D-Md.) said in a phone interview."
+    )
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Jane Doe"
+    assert statement.claim.startswith("She would be a great senator.")
+
+
+def test_participle_after_a_report_continues_the_same_speaker(extractor: StatementExtractor) -> None:
+    text = (
+        "Senator David Moss said he did not think the ads hurt the campaign in 2012, "
+        "arguing that divisions in the party were a bigger hurdle."
+    )
+    statements = extractor.extract(text, None).statements
+    assert [(s.speaker.name, s.cue) for s in statements] == [("David Moss", "said"), ("David Moss", "arguing")]
+    assert statements[0].claim == "David Moss did not think the ads hurt the campaign in 2012."
+    assert statements[1].claim == "Divisions in the party were a bigger hurdle."
+
+
+def test_stance_verb_inside_a_quotation_is_part_of_the_quote(extractor: StatementExtractor) -> None:
+    text = "“Nobody wants to bus their kids to a school across town,” said parent Maria Gomez."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Maria Gomez"
+    assert statement.claim == "Nobody wants to bus their kids to a school across town."
