@@ -79,11 +79,10 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|December)\b",
         ),
         ("year", rf"(?<![\d,.$£€])\b(?P<y>{_YEAR_RE})\b(?![\d,]\d)"),
-        ("present", r"(?i)\b(?:right\s+now|now|currently|at\s+present|at\s+the\s+moment|nowadays)\b"),
+        ("present", r"(?i)\b(?:right\s+now|now|currently|current|at\s+present|at\s+the\s+moment|nowadays)\b"),
         # Measured on TempEval-3: bare "previously", "soon", "future" and "recent" are rarely annotated.
         ("past_ref", r"(?i)\b(?:more\s+)?(?:recently|the\s+past|recent\s+(?:years|months|weeks))\b"),
         ("future_ref", r"(?i)\bthe\s+(?:near\s+)?future\b"),
-        ("present_ref", r"(?i)\bcurrent\b"),
         (
             "named_month",
             r"\b(?P<mod>(?i:this|last|next|past))\s+(?P<month>January|February|March|April|May|June|July|August"
@@ -103,6 +102,7 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("weekend", r"(?i)\b(?P<mod>this|last|next|the\s+past|the)\s+weekend\b"),
     )
 )
+_REFERENCES = {"present": PRESENT_REF, "past_ref": PAST_REF, "future_ref": FUTURE_REF}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _SEASONS = {"spring": ("SP", 3), "summer": ("SU", 6), "fall": ("FA", 9), "autumn": ("FA", 9), "winter": ("WI", 12)}
 # "May" is also a modal verb: only a day or a year next to it makes it a month.
@@ -263,16 +263,10 @@ def _resolve_match(kind: str, match: re.Match[str], published_at: dt.date | None
         return _resolve_period(groups, published_at)
     if kind == "ago":
         return _resolve_ago(match.group(0).lower(), published_at)
-    if kind == "present":
-        return PRESENT_REF
-    if kind == "present_ref":
-        return PRESENT_REF
+    if kind in _REFERENCES:
+        return _REFERENCES[kind]
     if kind == "named_month":
         return _resolve_named_month(groups, published_at)
-    if kind == "past_ref":
-        return PAST_REF
-    if kind == "future_ref":
-        return FUTURE_REF
     if kind == "quarter":
         return _resolve_quarter(groups, published_at)
     if kind == "this_quarter":

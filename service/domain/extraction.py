@@ -492,22 +492,16 @@ def _from_labels(doc: Any) -> list[_Candidate]:
         if len(text[match.end() : end].split()) < 3:
             continue
         person = label.title() if label.isupper() else _person_in(span.root, match.start(1), match.end(1))
-        sentence = doc[span.start].sent
-        found.append(
-            _Candidate(
-                match.end(),
-                end,
-                ":",
-                match.end(1),
-                match.end(1) + 1,
-                Span(sentence.start_char, sentence.end_char),
-                match.start(1),
-                match.end(1),
-                person,
-                verbal=False,
-            )
-        )
+        found.append(_labelled_candidate(span, match.span(1), (match.end(), end), ":", match.end(1), person))
     return found
+
+
+def _labelled_candidate(name: Any, name_chars: tuple[int, int], claim: tuple[int, int], cue: str, cue_start: int,
+                        person: str | None) -> _Candidate:
+    """A statement attributed by a label or a signature rather than a verb; its sentence is the name's."""
+    sentence = name.doc[name.start].sent
+    return _Candidate(claim[0], claim[1], cue, cue_start, cue_start + 1, Span(sentence.start_char, sentence.end_char),
+                      name_chars[0], name_chars[1], person, verbal=False)
 
 
 def _from_dash_signatures(doc: Any, quotes: list[Span]) -> list[_Candidate]:
@@ -525,21 +519,7 @@ def _from_dash_signatures(doc: Any, quotes: list[Span]) -> list[_Candidate]:
         if span is None or not any(e.label_ == "PERSON" for e in span.ents):
             continue
         person = _person_in(span.root, match.start(1), match.end(1))
-        sentence = doc[span.start].sent
-        found.append(
-            _Candidate(
-                quote.start,
-                quote.end,
-                "―",
-                match.start(),
-                match.start() + 1,
-                Span(sentence.start_char, sentence.end_char),
-                match.start(1),
-                match.end(1),
-                person,
-                verbal=False,
-            )
-        )
+        found.append(_labelled_candidate(span, match.span(1), (quote.start, quote.end), "―", match.start(), person))
     return found
 
 

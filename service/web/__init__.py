@@ -19,7 +19,7 @@ from service.api.context import runtime
 from service.domain.entities import ClusterKind, Document, Statement
 from service.errors import NotFound
 from service.storage import ClusterFilter, StatementFilter
-from service.web.timeline import TimelineItem, layout_timeline
+from service.web.timeline import layout_timeline
 
 blp = Blueprint("web", __name__, template_folder="templates")
 
@@ -57,8 +57,7 @@ def clusters() -> ResponseReturnValue:
 def cluster(cluster_id: int) -> ResponseReturnValue:
     view = pipeline.cluster_view(runtime(), _checked_id(cluster_id))
     documents = _documents_of([s for side in view.sides for s in side.statements])
-    items = [TimelineItem(e.statement_id, e.side, e.date, e.date_basis, e.speaker, e.claim) for e in view.timeline]
-    drawing = layout_timeline(items, [side.label or f"Side {i + 1}" for i, side in enumerate(view.sides)])
+    drawing = layout_timeline(view.timeline, [side.label or f"Side {i + 1}" for i, side in enumerate(view.sides)])
     return render_template("cluster.html", cluster=view, documents=documents, drawing=drawing)
 
 

@@ -1,8 +1,9 @@
 """Layout of a cluster's timeline as an SVG drawing: one lane per side, dates along the x axis.
 
-Pure geometry, no Flask: the template only draws what `layout_timeline` computes. Statements whose date is the
-publication date (not stated in the text) are drawn hollow; statements with no date at all sit in a separate
-"no date" column at the right end, so that they are never placed at a date they do not have.
+Pure geometry over the cluster view's timeline entries, no Flask: the template only draws what
+`layout_timeline` computes. Statements whose date is the publication date (not stated in the text) are drawn
+hollow; statements with no date at all sit in a separate "no date" column at the right end, so that they are
+never placed at a date they do not have.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.domain.entities import DateBasis
+from service.pipeline import TimelineEntry
 
 WIDTH = 720
 LANE_HEIGHT = 56
@@ -23,22 +25,10 @@ STACK_STEP = 9  # vertical offset between statements of one side on the same day
 
 
 @dataclass(frozen=True)
-class TimelineItem:
-    """What the layout needs of one timeline entry."""
-
-    statement_id: int
-    side: int
-    date: dt.date | None
-    date_basis: DateBasis
-    speaker: str
-    claim: str
-
-
-@dataclass(frozen=True)
 class Point:
     x: float
     y: float
-    item: TimelineItem
+    item: TimelineEntry
 
     @property
     def hollow(self) -> bool:
@@ -68,7 +58,7 @@ class TimelineDrawing:
     undated_x: float | None  # centre of the "no date" column, when some statement has no date
 
 
-def layout_timeline(items: Sequence[TimelineItem], side_labels: Sequence[str]) -> TimelineDrawing:
+def layout_timeline(items: Sequence[TimelineEntry], side_labels: Sequence[str]) -> TimelineDrawing:
     """Place every item: x from its date (or the no-date column), y from its side's lane."""
     lanes = [Lane(TOP + LANE_HEIGHT * (index + 0.5), label) for index, label in enumerate(side_labels)]
     dated = [item.date for item in items if item.date is not None]

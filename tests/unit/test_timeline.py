@@ -4,14 +4,15 @@ from __future__ import annotations
 import datetime as dt
 
 from service.domain.entities import DateBasis
-from service.web.timeline import LEFT, RIGHT, WIDTH, TimelineItem, layout_timeline
+from service.pipeline import TimelineEntry
+from service.web.timeline import LEFT, RIGHT, WIDTH, layout_timeline
 
 MARCH_30, MARCH_31, APRIL_1 = dt.date(2022, 3, 30), dt.date(2022, 3, 31), dt.date(2022, 4, 1)
 
 
 def _item(statement_id: int, side: int, date: dt.date | None,
-          basis: DateBasis = DateBasis.STATED) -> TimelineItem:
-    return TimelineItem(statement_id, side, date, basis, f"speaker {statement_id}", f"claim {statement_id}")
+          basis: DateBasis = DateBasis.STATED) -> TimelineEntry:
+    return TimelineEntry(date, basis, statement_id, side, f"speaker {statement_id}", f"claim {statement_id}")
 
 
 def test_dates_run_left_to_right_and_sides_get_their_own_lane() -> None:
