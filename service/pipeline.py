@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from service.domain.clustering import EdgeThresholds, plan_clusters, reuse_cluster_ids
+from service.cluster_update import rebuild_clusters, update_clusters
+from service.domain.clustering import EdgeThresholds
 from service.domain.entities import (
     Cluster,
     ClusterKind,
@@ -31,7 +32,6 @@ from service.errors import InvalidInput
 from service.runtime import Models, Runtime
 from service.storage import (
     ClaimStore,
-    ClusterDraft,
     ClusterFilter,
     DuplicateDocument,
     NewDocument,
@@ -149,8 +149,9 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
                 submission.text, digest, submission.published_at, submission.title, submission.url,
                 submission.publisher))
             statement_ids = _store_statements(tx, document_id, extracted, vectors)
-            tx.add_relations([_bind(edge, statement_ids) for edge in scored])
-            cluster_ids = _recluster(tx, statement_ids, _thresholds(runtime))
+            relations = [_bind(edge, statement_ids) for edge in scored]
+            tx.add_relations(relations)
+            cluster_ids = update_clusters(tx, statement_ids, relations, _thresholds(runtime))
     except DuplicateDocument as duplicate:
         return _existing_result(store, duplicate.document_id)
     runtime.index.catch_up(store.iter_embeddings)
@@ -269,48 +270,11 @@ def _canonical_speaker(tx: ClaimStore, mention: SpeakerMention) -> Speaker:
 # --- clustering ------------------------------------------------------------------------------------------
 
 
-def _recluster(tx: ClaimStore, seeds: Sequence[int], thresholds: EdgeThresholds) -> list[int]:
-    """Recompute the clusters of the graph component(s) reachable from the seed statements."""
-    component, relations = _cluster_component(tx, seeds, thresholds)
-    return _replace_clusters(tx, tx.speaker_ids_of(sorted(component)), relations, thresholds)
-
-
-def _replace_clusters(tx: ClaimStore, speaker_of: dict[int, int], relations: Sequence[Relation],
-                      thresholds: EdgeThresholds) -> list[int]:
-    """Plan the clusters of a closed set of statements ({id: speaker id}) and write them over their old clusters,
-    keeping ids."""
-    ids = sorted(speaker_of)
-    plans = plan_clusters(ids, relations, speaker_of, thresholds)
-    old = tx.clusters_of(ids)
-    reuse = reuse_cluster_ids(plans, old)
-    drafts = [ClusterDraft(plan.kind, plan.sides, reuse_id) for plan, reuse_id in zip(plans, reuse, strict=True)]
-    return tx.replace_clusters([c.id for c in old], drafts)
-
-
-def _cluster_component(tx: ClaimStore, seeds: Sequence[int], thresholds: EdgeThresholds
-                       ) -> tuple[set[int], list[Relation]]:
-    component = set(seeds)
-    frontier = set(seeds)
-    edges: dict[tuple[int, int], Relation] = {}
-    while frontier:
-        reached: set[int] = set()
-        for relation in tx.cluster_edges_touching(sorted(frontier), thresholds):
-            edges[(relation.source_id, relation.target_id)] = relation
-            reached.update((relation.source_id, relation.target_id))
-        frontier = reached - component
-        component |= reached
-    return component, list(edges.values())
-
-
 def recluster_all(runtime: Runtime) -> int:
     """Rebuild every cluster from the stored relations; return how many clusters exist afterwards."""
-    store = runtime.store
-    with store.transaction() as tx:
+    with runtime.store.transaction() as tx:
         tx.lock_clusters()
-        statements, _ = tx.list_statements(StatementFilter(), limit=10**9, offset=0)
-        relations = tx.relations_touching([s.id for s in statements])
-        speaker_of = {s.id: s.speaker.id for s in statements}
-        return len(_replace_clusters(tx, speaker_of, relations, _thresholds(runtime)))
+        return rebuild_clusters(tx, _thresholds(runtime))
 
 
 # --- cluster views ---------------------------------------------------------------------------------------

@@ -7,15 +7,19 @@ the maximum spanning tree of the group graph (edge weight = the most confident c
 groups), so that the strongest contradictions always separate the sides even when noisy edges make the graph
 non-bipartite. A group with no contradiction becomes a corroboration cluster when at least two different
 speakers assert it. The result depends only on the graph, never on the order statements arrived in.
+
+A group is named by its smallest statement id, and everything after the grouping works on groups: the store keeps
+each statement's group and the group graph, so an ingest re-plans its component at group level
+(`service.cluster_update`) and gets what `plan_clusters` over every statement gives.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import networkx as nx
 
-from service.domain.entities import Cluster, ClusterKind, Relation, RelationKind
+from service.domain.entities import ClusterKind, Relation, RelationKind
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,11 @@ class EdgeThresholds:
     # words (a tweet and the fact-checked claim it repeats): the relation model calls many such pairs
     # `discusses` or even `unrelated`. Above 1: never.
     same_claim_similarity: float = 1.01
+
+    def fingerprint(self) -> str:
+        """The thresholds as text: stored with the clustering state, which is only valid for them."""
+        return (f"corroborates={self.corroborates!r} contradicts={self.contradicts!r} "
+                f"min_similarity={self.min_similarity!r} same_claim_similarity={self.same_claim_similarity!r}")
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,30 @@ def is_corroborating(relation: Relation, thresholds: EdgeThresholds) -> bool:
     return not confident_contradiction and relation.similarity >= thresholds.same_claim_similarity
 
 
+GroupPair = tuple[int, int]  # (smaller group id, larger group id)
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """A cluster over proposition groups (each named by its smallest statement id), sides sorted."""
+
+    kind: ClusterKind
+    sides: tuple[tuple[int, ...], ...]
+
+    @property
+    def group_ids(self) -> frozenset[int]:
+        return frozenset(group for side in self.sides for group in side)
+
+
+@dataclass(frozen=True)
+class ClusteringState:
+    """Everything a full clustering computes: each statement's group, the group graph, and the clusters."""
+
+    group_of: dict[int, int]
+    edges: dict[GroupPair, float]
+    plans: list[ClusterPlan]
+
+
 def plan_clusters(
     statement_ids: Iterable[int],
     relations: Iterable[Relation],
@@ -68,55 +101,101 @@ def plan_clusters(
     thresholds: EdgeThresholds,
 ) -> list[ClusterPlan]:
     """Compute the clusters of a closed set of statements from the relations among them."""
+    return plan_clustering(statement_ids, relations, speaker_of, thresholds).plans
+
+
+def plan_clustering(
+    statement_ids: Iterable[int],
+    relations: Iterable[Relation],
+    speaker_of: Mapping[int, int],
+    thresholds: EdgeThresholds,
+) -> ClusteringState:
+    """Compute groups, group graph and clusters of a closed set of statements from the relations among them."""
     ids = set(statement_ids)
     edges = [r for r in relations
              if r.source_id in ids and r.target_id in ids and is_cluster_edge(r, thresholds)]
-    groups = _proposition_groups(ids, [r for r in edges if is_corroborating(r, thresholds)])
-    group_of = {sid: index for index, group in enumerate(groups) for sid in group}
-    group_graph: nx.Graph = nx.Graph()
-    group_graph.add_nodes_from(range(len(groups)))
-    for r in sorted(edges, key=lambda r: (r.source_id, r.target_id)):
-        a, b = group_of[r.source_id], group_of[r.target_id]
-        if r.label is RelationKind.CONTRADICTS and a != b:
-            weight = max(r.probability, group_graph.get_edge_data(a, b, {}).get("weight", 0.0))
-            group_graph.add_edge(a, b, weight=weight)
-    plans: list[ClusterPlan] = []
-    for component in nx.connected_components(group_graph):
-        members = sorted(component)
-        if len(members) >= 2:
-            plans.append(_contradiction(group_graph.subgraph(members), groups))
-        elif len({speaker_of[sid] for sid in groups[members[0]]}) >= 2:
-            plans.append(ClusterPlan(ClusterKind.CORROBORATION, (tuple(sorted(groups[members[0]])),)))
-    return sorted(plans, key=lambda plan: min(plan.statement_ids))
+    group_of = proposition_groups(ids, edges, thresholds)
+    members: dict[int, list[int]] = {}
+    for sid in sorted(ids):
+        members.setdefault(group_of[sid], []).append(sid)
+    speakers = {group: {speaker_of[sid] for sid in sids} for group, sids in members.items()}
+    group_edges = contradiction_edges(edges, group_of, thresholds)
+    plans = plan_groups(members, group_edges, lambda group: len(speakers[group]) >= 2)
+    return ClusteringState(group_of, group_edges, expand_plans(plans, members))
 
 
-def _proposition_groups(ids: set[int], edges: Sequence[Relation]) -> list[frozenset[int]]:
+def expand_plans(plans: Iterable[GroupPlan], members: Mapping[int, Sequence[int]]) -> list[ClusterPlan]:
+    """Turn plans over groups into plans over statements ({group: its statement ids})."""
+    return [ClusterPlan(plan.kind, tuple(tuple(sorted(sid for group in side for sid in members[group]))
+                                         for side in plan.sides))
+            for plan in plans]
+
+
+def proposition_groups(ids: Iterable[int], edges: Iterable[Relation], thresholds: EdgeThresholds) -> dict[int, int]:
+    """Map each statement to its proposition group: the smallest statement id of its corroboration component."""
     graph: nx.Graph = nx.Graph()
     graph.add_nodes_from(ids)
-    graph.add_edges_from((r.source_id, r.target_id) for r in edges)
-    return sorted((frozenset(c) for c in nx.connected_components(graph)), key=min)
+    graph.add_edges_from((r.source_id, r.target_id) for r in edges
+                         if is_cluster_edge(r, thresholds) and is_corroborating(r, thresholds))
+    return {sid: min(component) for component in nx.connected_components(graph) for sid in component}
 
 
-def _contradiction(group_graph: nx.Graph, groups: Sequence[frozenset[int]]) -> ClusterPlan:
+def merged_groups(pairs: Iterable[GroupPair]) -> dict[int, int]:
+    """Map every group of these corroborating pairs to the group they merge into (the smallest id)."""
+    graph: nx.Graph = nx.Graph()
+    graph.add_edges_from(pairs)
+    return {group: min(component) for component in nx.connected_components(graph) for group in component}
+
+
+def contradiction_edges(relations: Iterable[Relation], group_of: Mapping[int, int],
+                        thresholds: EdgeThresholds) -> dict[GroupPair, float]:
+    """The group graph: for each pair of groups, the most confident contradiction between their statements."""
+    edges: dict[GroupPair, float] = {}
+    for r in relations:
+        a, b = group_of[r.source_id], group_of[r.target_id]
+        if a != b and is_cluster_edge(r, thresholds) and r.label is RelationKind.CONTRADICTS:
+            pair = (min(a, b), max(a, b))
+            edges[pair] = max(r.probability, edges.get(pair, 0.0))
+    return edges
+
+
+def plan_groups(
+    group_ids: Iterable[int],
+    edges: Mapping[GroupPair, float],
+    has_several_speakers: Callable[[int], bool],
+) -> list[GroupPlan]:
+    """Plan the clusters of a closed set of proposition groups joined by contradiction edges."""
+    group_graph: nx.Graph = nx.Graph()
+    group_graph.add_nodes_from(sorted(group_ids))
+    # Sorted so that equal weights break ties the same way whatever order the edges were found in.
+    group_graph.add_weighted_edges_from((a, b, weight) for (a, b), weight in sorted(edges.items()))
+    plans: list[GroupPlan] = []
+    for component in nx.connected_components(group_graph):
+        if len(component) >= 2:
+            plans.append(_contradiction(group_graph.subgraph(sorted(component))))
+        elif has_several_speakers(group := next(iter(component))):
+            plans.append(GroupPlan(ClusterKind.CORROBORATION, ((group,),)))
+    return sorted(plans, key=lambda plan: min(plan.group_ids))
+
+
+def _contradiction(group_graph: nx.Graph) -> GroupPlan:
     tree = nx.maximum_spanning_tree(group_graph, weight="weight")
     colouring = nx.bipartite.color(tree)
-    sides = [frozenset().union(*(groups[g] for g, colour in colouring.items() if colour == wanted))
-             for wanted in (0, 1)]
-    ordered = sorted((tuple(sorted(side)) for side in sides), key=lambda side: side[0])
-    return ClusterPlan(ClusterKind.CONTRADICTION, tuple(ordered))
+    sides = (tuple(sorted(g for g, colour in colouring.items() if colour == wanted)) for wanted in (0, 1))
+    return GroupPlan(ClusterKind.CONTRADICTION, tuple(sorted(sides)))
 
 
-def reuse_cluster_ids(plans: Sequence[ClusterPlan], old: Sequence[Cluster]) -> list[int | None]:
-    """Give each plan the id of the old cluster it overlaps most (each old id used once), else None."""
+def reuse_ids(new: Sequence[frozenset[int]], old: Mapping[int, frozenset[int]]) -> list[int | None]:
+    """Give each new member set the id of the old set it overlaps most (each old id used once), else None."""
     overlaps = sorted(
-        ((len(plan.statement_ids & set(cluster.statement_ids)), -cluster.id, index, cluster.id)
-         for index, plan in enumerate(plans) for cluster in old),
+        ((len(members & old_members), -old_id, index, old_id)
+         for index, members in enumerate(new) for old_id, old_members in old.items()),
         reverse=True,
     )
-    chosen: list[int | None] = [None] * len(plans)
+    chosen: list[int | None] = [None] * len(new)
     used: set[int] = set()
-    for shared, _, index, cluster_id in overlaps:
-        if shared and chosen[index] is None and cluster_id not in used:
-            chosen[index] = cluster_id
-            used.add(cluster_id)
+    for shared, _, index, old_id in overlaps:
+        if shared and chosen[index] is None and old_id not in used:
+            chosen[index] = old_id
+            used.add(old_id)
     return chosen

@@ -12,7 +12,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine, RowMapping
 
-from service.domain.clustering import EdgeThresholds, is_cluster_edge
+from service.domain.clustering import EdgeThresholds, GroupPair, is_cluster_edge
 from service.domain.embedding import EMBEDDING_DIM
 from service.domain.entities import (
     Cluster,
@@ -35,6 +35,7 @@ from service.storage import (
     ClusterDraft,
     ClusterFilter,
     DuplicateDocument,
+    GroupMembership,
     IdempotentRequest,
     NewDocument,
     NewFactCheck,
@@ -44,8 +45,10 @@ from service.storage import (
 from service.storage.tables import (
     claim_reviews,
     cluster_members,
+    cluster_state,
     clusters,
     documents,
+    group_contradictions,
     idempotency_keys,
     relations,
     speaker_aliases,
@@ -277,6 +280,8 @@ class SqlClaimStore:
                     cue=s.cue, embedding=np.asarray(s.embedding, dtype="<f4").tobytes(),
                 ))
                 ids.append(_inserted_id(result))
+            if ids:  # each new statement starts as its own proposition group
+                c.execute(statements.update().where(statements.c.id.in_(ids)).values(group_id=statements.c.id))
         return ids
 
     def iter_embeddings(self, after_id: int, batch_size: int = 10_000) -> Iterator[EmbeddingBatch]:
@@ -407,6 +412,142 @@ class SqlClaimStore:
                 if change.apply(c) and draft.reuse_id is not None:
                     c.execute(clusters.update().where(clusters.c.id == change.cluster_id)
                               .values(kind=str(draft.kind), updated_at=now))
+        return result
+
+    # --- proposition groups (incremental clustering) ---------------------------------------------------
+
+    def clustering_fingerprint(self) -> str | None:
+        """Return the edge thresholds the stored groups were built with (None: never built)."""
+        with self._connect() as c:
+            return c.execute(sa.select(cluster_state.c.value).where(cluster_state.c.name == "thresholds")
+                             ).scalar_one_or_none()
+
+    def set_clustering_fingerprint(self, value: str) -> None:
+        """Record the edge thresholds the stored groups are now built with."""
+        with self._connect() as c:
+            c.execute(cluster_state.delete().where(cluster_state.c.name == "thresholds"))
+            c.execute(cluster_state.insert().values(name="thresholds", value=value))
+
+    def group_ids_of(self, statement_ids: Sequence[int]) -> dict[int, int]:
+        """Return each statement's proposition group."""
+        found: dict[int, int] = {}
+        with self._connect() as c:
+            for ids in _chunks(statement_ids):
+                rows = c.execute(sa.select(statements.c.id, statements.c.group_id).where(statements.c.id.in_(ids)))
+                found.update((sid, sid if group is None else group) for sid, group in rows)
+        return found
+
+    def set_groups(self, group_of: dict[int, int]) -> None:
+        """Write these statements' groups (a rebuild)."""
+        rows = [{"sid": sid, "gid": group} for sid, group in group_of.items()]
+        if rows:
+            with self._connect() as c:
+                c.execute(statements.update().where(statements.c.id == sa.bindparam("sid"))
+                          .values(group_id=sa.bindparam("gid")), rows)
+
+    def merge_groups(self, into: dict[int, int]) -> None:
+        """Rename groups ({old group: the group it merged into})."""
+        by_target: dict[int, list[int]] = {}
+        for old, target in into.items():
+            by_target.setdefault(target, []).append(old)
+        with self._connect() as c:
+            for target, olds in by_target.items():
+                for ids in _chunks(olds):
+                    c.execute(statements.update().where(statements.c.group_id.in_(ids)).values(group_id=target))
+
+    def group_speaker_count(self, group_ids: Sequence[int], at_most: int = 2) -> int:
+        """Count the distinct speakers of these groups' statements, stopping at `at_most`."""
+        seen: set[int] = set()
+        with self._connect() as c:
+            for ids in _chunks(group_ids):
+                query = (sa.select(statements.c.speaker_id).distinct()
+                         .where(statements.c.group_id.in_(ids)).limit(at_most))
+                seen.update(c.execute(query).scalars())
+                if len(seen) >= at_most:
+                    break
+        return min(len(seen), at_most)
+
+    def group_edges_touching(self, group_ids: Sequence[int]) -> dict[GroupPair, float]:
+        """Return the stored group-graph edges with an end among these groups."""
+        found: dict[GroupPair, float] = {}
+        g = group_contradictions.c
+        with self._connect() as c:
+            for ids in _chunks(group_ids):
+                rows = c.execute(sa.select(g.low_group_id, g.high_group_id, g.weight)
+                                 .where(sa.or_(g.low_group_id.in_(ids), g.high_group_id.in_(ids))))
+                found.update(((low, high), weight) for low, high, weight in rows)
+        return found
+
+    def update_group_edges(self, removed: Sequence[GroupPair], added: dict[GroupPair, float]) -> None:
+        """Delete these group-graph edges, then insert those (a pair in both is replaced)."""
+        g = group_contradictions.c
+        with self._connect() as c:
+            if removed:
+                c.execute(group_contradictions.delete().where(
+                    g.low_group_id == sa.bindparam("low"), g.high_group_id == sa.bindparam("high")),
+                    [{"low": low, "high": high} for low, high in removed])
+            if added:
+                c.execute(group_contradictions.insert(),
+                          [{"low_group_id": low, "high_group_id": high, "weight": weight}
+                           for (low, high), weight in added.items()])
+
+    def replace_all_group_edges(self, edges: dict[GroupPair, float]) -> None:
+        """Make these the whole group graph (a rebuild)."""
+        with self._connect() as c:
+            c.execute(group_contradictions.delete())
+        self.update_group_edges([], edges)
+
+    def group_memberships(self, group_ids: Sequence[int]) -> dict[int, GroupMembership]:
+        """Return the cluster and side of each of these groups that is in a cluster.
+
+        A group's statements always share one cluster and side, so its named statement (the group id) tells.
+        """
+        found: dict[int, GroupMembership] = {}
+        m = cluster_members.c
+        with self._connect() as c:
+            for ids in _chunks(group_ids):
+                rows = c.execute(sa.select(m.statement_id, m.cluster_id, m.side, clusters.c.kind)
+                                 .join(clusters, clusters.c.id == m.cluster_id).where(m.statement_id.in_(ids)))
+                found.update((sid, GroupMembership(cluster_id, side, ClusterKind(kind)))
+                             for sid, cluster_id, side, kind in rows)
+        return found
+
+    def write_group_clusters(self, old_ids: Sequence[int], drafts: Sequence[ClusterDraft],
+                             moved_groups: Sequence[int]) -> list[int]:
+        """Write clusters whose sides list proposition groups (by their ids before any merge of this ingest).
+
+        Only the statements of `moved_groups` change rows (removed, then added to their draft's side, if any);
+        old clusters no draft continues are deleted. Returns the drafts' cluster ids.
+        """
+        now = dt.datetime.now(dt.UTC)
+        moved = set(moved_groups)
+        result: list[int] = []
+        with self._connect() as c:
+            for ids in _chunks(sorted(moved)):
+                c.execute(cluster_members.delete().where(cluster_members.c.statement_id.in_(
+                    sa.select(statements.c.id).where(statements.c.group_id.in_(ids)))))
+            reused = {draft.reuse_id for draft in drafts if draft.reuse_id is not None}
+            dropped = [cluster_id for cluster_id in old_ids if cluster_id not in reused]
+            if dropped:
+                c.execute(cluster_members.delete().where(cluster_members.c.cluster_id.in_(dropped)))
+                c.execute(clusters.delete().where(clusters.c.id.in_(dropped)))
+            for draft in drafts:
+                cluster_id = draft.reuse_id
+                if cluster_id is None:
+                    cluster_id = _inserted_id(c.execute(clusters.insert().values(kind=str(draft.kind),
+                                                                                 updated_at=now)))
+                changed = False
+                for side, groups in enumerate(draft.sides):
+                    for ids in _chunks([group for group in groups if group in moved]):
+                        changed = True
+                        c.execute(cluster_members.insert().from_select(
+                            ["cluster_id", "statement_id", "side"],
+                            sa.select(sa.literal(cluster_id, sa.Integer), statements.c.id, sa.literal(side, sa.Integer))
+                            .where(statements.c.group_id.in_(ids))))
+                if changed and draft.reuse_id is not None:
+                    c.execute(clusters.update().where(clusters.c.id == cluster_id)
+                              .values(kind=str(draft.kind), updated_at=now))
+                result.append(cluster_id)
         return result
 
     def get_cluster(self, cluster_id: int) -> Cluster:

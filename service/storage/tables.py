@@ -53,6 +53,9 @@ statements = sa.Table(
     sa.Column("cue", sa.Text, nullable=True),
     # (384,) float32 little-endian, L2-normalised: the index is rebuilt from these bytes.
     sa.Column("embedding", sa.LargeBinary, nullable=False),
+    # The proposition group (statements joined by corroborating edges), named by its smallest statement id;
+    # null only for rows stored before migration 0005, until the next rebuild.
+    sa.Column("group_id", sa.Integer, nullable=True, index=True),
     sa.UniqueConstraint("document_id", "position", name="uq_statement_position"),
     # Ids only grow: the vector index catches up by the highest id it holds.
     sqlite_autoincrement=True,
@@ -89,6 +92,22 @@ cluster_members = sa.Table(
     sa.Column("statement_id", sa.Integer, sa.ForeignKey("statements.id", ondelete="CASCADE"),
               primary_key=True, unique=True),
     sa.Column("side", sa.Integer, nullable=False),
+)
+
+# The group graph: the most confident contradiction between two proposition groups (low < high).
+group_contradictions = sa.Table(
+    "group_contradictions", metadata,
+    sa.Column("low_group_id", sa.Integer, primary_key=True),
+    sa.Column("high_group_id", sa.Integer, primary_key=True, index=True),
+    sa.Column("weight", sa.Float, nullable=False),
+    sa.CheckConstraint("low_group_id < high_group_id", name="ck_group_contradiction_ordered"),
+)
+
+# Facts about the stored clustering, such as the edge thresholds its groups were built with.
+cluster_state = sa.Table(
+    "cluster_state", metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
 )
 
 claim_reviews = sa.Table(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import random
 
-from service.domain.clustering import EdgeThresholds, plan_clusters, reuse_cluster_ids
+from service.domain.clustering import EdgeThresholds, plan_clusters, reuse_ids
 from service.domain.entities import Cluster, ClusterKind, ClusterSide, Relation, RelationKind
 
 THRESHOLDS = EdgeThresholds(corroborates=0.6, contradicts=0.6, min_similarity=0.5)
@@ -52,7 +52,8 @@ def test_a_growing_cluster_keeps_its_id() -> None:
            Cluster(9, ClusterKind.CORROBORATION, (ClusterSide("0", (5, 6)),))]
     plans = plan_clusters([1, 2, 3, 4], [_rel(1, 2, C), _rel(2, 3, X), _rel(3, 4, C)], dict.fromkeys(range(5), 0),
                           THRESHOLDS)
-    assert reuse_cluster_ids(plans, old) == [7]
+    assert reuse_ids([plan.statement_ids for plan in plans],
+                     {c.id: frozenset(c.statement_ids) for c in old}) == [7]
 
 
 def test_near_identical_claims_group_unless_confidently_contradicting() -> None:
