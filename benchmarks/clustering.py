@@ -1,22 +1,25 @@
 """Cost of the incremental clustering step per ingested document as the store grows (10k, 100k statements).
 
 The store is filled through the very write path of an ingest (one transaction per document: document, speakers'
-statements, relations, then `service.pipeline._recluster` over the affected graph component), so clusters grow
+statements, relations, then `service.cluster_update.update_clusters`), so clusters grow
 incrementally as they do in service. The models are left out: statements and relations are synthetic, drawn to
 look like real ingests: 3–9 statements per document, each related to a few earlier statements of the same topic
 (Poisson, mean `--degree`, at most 50 = candidate_max_per_statement), labels and probabilities in proportions
 close to the seeds' (corroborates 25%, contradicts 20%, discusses 45%, unrelated 10%), topics of very unequal
 size (lognormal: a few large running stories, many small ones). Timed: the clustering step alone
-(`_recluster`), and the whole write transaction, per document, in windows around each checkpoint.
+(`update_clusters`), and the whole write transaction, per document, in windows around each checkpoint.
 
     HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/clustering.py [--checkpoints 10000 100000] [--database URL]
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import datetime as dt
 import hashlib
+import io
 import json
+import pstats
 import sys
 import tempfile
 import time
@@ -28,9 +31,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from service.cluster_update import update_clusters  # noqa: E402
 from service.domain.clustering import EdgeThresholds  # noqa: E402
 from service.domain.entities import Relation, RelationKind, SpeakerKind, SpeakerMention  # noqa: E402
-from service.pipeline import _recluster  # noqa: E402
 from service.settings import Settings  # noqa: E402
 from service.storage import NewDocument, NewStatement  # noqa: E402
 from service.storage.migrate import upgrade_schema  # noqa: E402
@@ -81,7 +84,7 @@ class SyntheticCorpus:
 
 
 def ingest(store: SqlClaimStore, corpus: SyntheticCorpus, number: int, speaker_ids: list[int],
-           thresholds: EdgeThresholds) -> dict[str, float]:
+           thresholds: EdgeThresholds, profiler: cProfile.Profile | None = None) -> dict[str, float]:
     document, statements, topics = corpus.document(number, speaker_ids)
     started = time.perf_counter()
     with store.transaction() as tx:
@@ -91,7 +94,11 @@ def ingest(store: SqlClaimStore, corpus: SyntheticCorpus, number: int, speaker_i
         relations = corpus.relations(ids, topics)
         tx.add_relations(relations)
         cluster_started = time.perf_counter()
-        touched = _recluster(tx, ids, thresholds)
+        if profiler is not None:
+            profiler.enable()
+        touched = update_clusters(tx, ids, relations, thresholds)
+        if profiler is not None:
+            profiler.disable()
         cluster_s = time.perf_counter() - cluster_started
     return {"statements": len(ids), "relations": len(relations), "clusters_touched": len(touched),
             "cluster_ms": cluster_s * 1000, "transaction_ms": (time.perf_counter() - started) * 1000}
@@ -123,6 +130,7 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         corpus = SyntheticCorpus(args.seed, topics=max(checkpoint for checkpoint in args.checkpoints) // 40,
                                  degree=args.degree)
         stored, number, results, window = 0, 0, [], []
+        profiler = cProfile.Profile()
         recent: list[dict[str, float]] = []  # the last WINDOW documents, reported if the time budget runs out
         started = time.perf_counter()
         for checkpoint in sorted(args.checkpoints):
@@ -131,7 +139,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                     print(f"time budget spent at {stored} statements", flush=True)
                     return {"checkpoints": results, "stopped_at": summarise(recent, stored, store),
                             "fill_seconds": round(time.perf_counter() - started, 1)}
-                outcome = ingest(store, corpus, number, speakers, thresholds)
+                profiled = args.profile and stored >= max(args.checkpoints)
+                outcome = ingest(store, corpus, number, speakers, thresholds, profiler if profiled else None)
                 recent = [*recent[-(WINDOW - 1):], outcome]
                 number += 1
                 stored += int(outcome["statements"])
@@ -142,6 +151,10 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 if number % 1000 == 0:
                     print(f"{stored} statements, {time.perf_counter() - started:.0f} s", flush=True)
             results.append(summarise(window, stored, store))
+            if args.profile and checkpoint == max(args.checkpoints):
+                text = io.StringIO()
+                pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(25)
+                args.profile.write_text(text.getvalue(), encoding="utf-8")
             print(json.dumps(results[-1]), flush=True)
             window = []
         engine.dispose()
@@ -157,6 +170,7 @@ def main() -> None:
     parser.add_argument("--same-claim-similarity", type=float, default=Settings().same_claim_similarity,
                         help="the clustering setting; 0.6 joins more edges, hence larger components")
     parser.add_argument("--max-seconds", type=float, default=1800)
+    parser.add_argument("--profile", type=Path, help="write a cProfile of the clustering step at the last checkpoint")
     parser.add_argument("--output", type=Path, default=RESULTS / "clustering.json")
     args = parser.parse_args()
     report = {"run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
