@@ -43,7 +43,8 @@ def update_clusters(tx: ClaimStore, new_ids: Sequence[int], new_relations: Seque
     component = _walk_component(tx, {merged_group_of[sid] for sid in new_ids}, merge,
                                 contradiction_edges(edges, merged_group_of, thresholds))
     current = tx.group_memberships(sorted(component.old_groups))
-    plans = plan_groups(component.groups, component.edges, _speaker_test(tx, component, current))
+    new_speakers = tx.speaker_ids_of(new_ids)
+    plans = plan_groups(component.groups, component.edges, _speaker_test(tx, component, current, new_speakers))
     cluster_ids = _write_plans(tx, plans, component, current)
     tx.merge_groups({old: new for old, new in merge.items() if old != new})
     removed = [pair for pair, weight in component.stored_edges.items() if component.edges.get(pair) != weight]
@@ -113,13 +114,15 @@ def _walk_component(tx: ClaimStore, start: set[int], merge: Mapping[int, int],
     return component
 
 
-def _speaker_test(tx: ClaimStore, component: _Component, current: Mapping[int, GroupMembership]
-                  ) -> Callable[[int], bool]:
+def _speaker_test(tx: ClaimStore, component: _Component, current: Mapping[int, GroupMembership],
+                  new_speakers: Mapping[int, int]) -> Callable[[int], bool]:
     def has_several_speakers(group: int) -> bool:
         parts = component.constituents(group)
         # Groups only grow, so a group that had two speakers still has them.
         if any(current.get(old) is not None and current[old].kind is ClusterKind.CORROBORATION for old in parts):
             return True
+        if all(old in new_speakers for old in parts):  # made of this ingest's statements only: no query
+            return len({new_speakers[old] for old in parts}) >= 2
         return tx.group_speaker_count(parts) >= 2
     return has_several_speakers
 

@@ -169,20 +169,18 @@ def plan_groups(
     group_graph.add_nodes_from(sorted(group_ids))
     # Sorted so that equal weights break ties the same way whatever order the edges were found in.
     group_graph.add_weighted_edges_from((a, b, weight) for (a, b), weight in sorted(edges.items()))
+    # One Kruskal pass gives each component its maximum spanning tree (the same tree as for the component alone:
+    # the union-find of one component never sees another's edges); a tree's 2-colouring is unique up to a swap.
+    forest = nx.maximum_spanning_tree(group_graph, weight="weight")
+    colour = nx.bipartite.color(forest)
     plans: list[GroupPlan] = []
-    for component in nx.connected_components(group_graph):
+    for component in nx.connected_components(forest):
         if len(component) >= 2:
-            plans.append(_contradiction(group_graph.subgraph(sorted(component))))
+            sides = (tuple(sorted(g for g in component if colour[g] == wanted)) for wanted in (0, 1))
+            plans.append(GroupPlan(ClusterKind.CONTRADICTION, tuple(sorted(sides))))
         elif has_several_speakers(group := next(iter(component))):
             plans.append(GroupPlan(ClusterKind.CORROBORATION, ((group,),)))
     return sorted(plans, key=lambda plan: min(plan.group_ids))
-
-
-def _contradiction(group_graph: nx.Graph) -> GroupPlan:
-    tree = nx.maximum_spanning_tree(group_graph, weight="weight")
-    colouring = nx.bipartite.color(tree)
-    sides = (tuple(sorted(g for g, colour in colouring.items() if colour == wanted)) for wanted in (0, 1))
-    return GroupPlan(ClusterKind.CONTRADICTION, tuple(sorted(sides)))
 
 
 def reuse_ids(new: Sequence[frozenset[int]], old: Mapping[int, frozenset[int]]) -> list[int | None]:
