@@ -26,7 +26,7 @@ from service.domain.entities import (
     SpeakerMention,
     Statement,
 )
-from service.domain.relation import RelationScores
+from service.domain.relation import CLAIM_SIZED_CHARS, RelationScores
 from service.domain.speakers import is_pronoun, match_speaker, speaker_key
 from service.errors import InvalidInput
 from service.runtime import Models, Runtime
@@ -114,8 +114,18 @@ def extract_text(models: Models, text: str, published_at: dt.date | None) -> Ext
 
 
 def classify_pairs(models: Models, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
-    """Score (claim, other) pairs with the relation classifier, in order."""
-    return models.classifier.classify(pairs)
+    """Score (claim, other) pairs with the relation classifier, in order.
+
+    Two claims are scored both ways and averaged, as the ingest relates stored claims, so their order does not
+    matter; a passage (`other` longer than a claim) is scored as evidence about the claim.
+    """
+    results: list[RelationScores | None] = [None] * len(pairs)
+    claim_sized = [i for i, (_, other) in enumerate(pairs) if len(other) <= CLAIM_SIZED_CHARS]
+    passages = [i for i, (_, other) in enumerate(pairs) if len(other) > CLAIM_SIZED_CHARS]
+    for indices, score in ((claim_sized, models.classifier.classify_symmetric), (passages, models.classifier.classify)):
+        for i, scores in zip(indices, score([pairs[i] for i in indices]), strict=True):
+            results[i] = scores
+    return [scores for scores in results if scores is not None]
 
 
 # --- ingest ----------------------------------------------------------------------------------------------

@@ -13,6 +13,10 @@ LABEL_ORDER: tuple[RelationKind, ...] = (
     RelationKind.CORROBORATES, RelationKind.CONTRADICTS, RelationKind.DISCUSSES, RelationKind.UNRELATED,
 )
 
+# An `other` up to this long is a claim (both ways are scored); longer, a passage. Claims extracted from news and
+# NLI sentences stay well under it (SNLI premises: at most 300 characters); FNC-1 bodies are far above it.
+CLAIM_SIZED_CHARS = 400
+
 
 @dataclass(frozen=True)
 class RelationScores:

@@ -133,6 +133,18 @@ def test_classify_answers_in_order_with_probabilities_summing_to_one(client: Fla
     assert results[1]["label"] == "unrelated"
 
 
+def test_two_claims_relate_the_same_in_either_order_but_a_passage_is_evidence_about_the_claim(
+        client: FlaskClient) -> None:
+    claim, other = "Russian units are repositioning, not withdrawing.", "Russia is pulling its troops back from Kyiv."
+    passage = " ".join([other] + ["Moscow said the move would build trust for the talks in Istanbul."] * 8)
+    pairs = [{"claim": claim, "other": other}, {"claim": other, "other": claim},
+             {"claim": claim, "other": passage}, {"claim": passage, "other": claim}]
+    results = client.post("/v1/relations/classify", json={"pairs": pairs}).get_json()["results"]
+    assert results[0]["probabilities"] == pytest.approx(results[1]["probabilities"], abs=1e-6)
+    # (claim, passage) is read one way only; (passage, claim) has a claim-sized `other`, so it is the mean of both
+    assert results[2]["probabilities"] != pytest.approx(results[3]["probabilities"], abs=1e-3)
+
+
 def test_match_finds_the_nato_repositioning_statement(seeded: FlaskClient) -> None:
     body = seeded.post("/v1/claims/match", json={"text": "Russian units are repositioning, not withdrawing",
                                                   "top_k": 3}).get_json()
