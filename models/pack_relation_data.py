@@ -22,6 +22,9 @@ Rows (seed 13 unless `--seed`):
   entailment pair with "not" inserted after its first auxiliary verb ("is" -> "is not", "can" -> "cannot"), or
   with an existing negation removed ("is not" -> "is", "doesn't" -> "does"), labelled contradicts. They teach the
   model that one negation flips agreement, which FNC-1 (768 disagree rows) alone does not.
+- With `--both-directions`, every sentence pair (all but FNC-1 headline/body rows) also the other way round
+  (claim = premise, other = hypothesis), same label and split, source suffixed "_reversed": two claims relate the
+  same whichever is asked about, and the shared referee sends NLI pairs premise first.
 """
 from __future__ import annotations
 
@@ -102,7 +105,7 @@ def _limited(examples: list[Any], limit: int | None, rng: random.Random) -> list
 def build_rows(
     data_dir: pathlib.Path, seed: int = 13, top_k: int = DEFAULT_TOP_SENTENCES, unrelated_fraction: float = 0.25,
     sentence_unrelated: float = 0.2, calibration_share: float = 0.1, negation_pairs: int = 3000,
-    limit: int | None = None, cache: pathlib.Path = DEFAULT_CACHE,
+    limit: int | None = None, cache: pathlib.Path = DEFAULT_CACHE, both_directions: bool = False,
 ) -> list[dict[str, str]]:
     """Return the training and calibration rows (dicts), FNC bodies reduced; `limit` caps rows per source."""
     rng = random.Random(seed)
@@ -146,10 +149,14 @@ def build_rows(
     encoder = EmbeddingCache(cache)
     pairs = [(example.claim, example.other) for example, _ in rows]
     others = reduce_passages(pairs, encoder.encode, top_k)
-    return [
+    packed = [
         {"claim": example.claim, "other": other, "label": example.label, "source": example.source, "split": split}
         for (example, split), other in zip(rows, others, strict=True)
     ]
+    if both_directions:
+        packed += [{**row, "claim": row["other"], "other": row["claim"], "source": row["source"] + "_reversed"}
+                   for row in packed if not row["source"].startswith("fnc1")]
+    return packed
 
 
 def write_jsonl(rows: Sequence[dict[str, str]], path: pathlib.Path) -> None:
@@ -189,9 +196,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--limit", type=int, default=None, help="rows per source (smoke tests)")
     parser.add_argument("--base-copy", type=pathlib.Path, default=DEFAULT_BASE_COPY)
     parser.add_argument("--no-base-copy", action="store_true")
+    parser.add_argument("--both-directions", action="store_true", help="sentence pairs also the other way round")
     args = parser.parse_args(argv)
     rows = build_rows(args.data, args.seed, args.top_sentences, args.unrelated_fraction, args.sentence_unrelated,
-                      args.calibration_share, args.negation_pairs, args.limit)
+                      args.calibration_share, args.negation_pairs, args.limit, both_directions=args.both_directions)
     write_jsonl(rows, args.out)
     log.info("wrote %d rows to %s: %s", len(rows), args.out,
              dict(Counter(f"{r['split']}:{r['source']}:{r['label']}" for r in rows)))
