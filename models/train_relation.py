@@ -125,15 +125,46 @@ def build_model(base: str, rank: int, alpha: int, dropout: float) -> tuple[Any, 
     return get_peft_model(model, config), AutoTokenizer.from_pretrained(base)
 
 
+def load_adapter_weights(model: Any, adapter: pathlib.Path) -> int:
+    """Load a trained `adapter/` (LoRA weights, pooler, head) into a fresh peft model of the same shape.
+
+    Returns the number of tensors loaded; raises ValueError when the LoRA shape differs or a trainable tensor is
+    not in the file (the optimiser state is not saved: a continued run starts AdamW afresh).
+    """
+    from peft import set_peft_model_state_dict
+    from safetensors.torch import load_file
+
+    saved = json.loads((adapter / "adapter_config.json").read_text(encoding="utf-8"))
+    config = model.peft_config["default"]
+    for key in ("r", "lora_alpha"):
+        if saved.get(key) != getattr(config, key):
+            raise ValueError(f"{adapter}: {key} {saved.get(key)} differs from this run's {getattr(config, key)}")
+    if set(saved.get("target_modules") or ()) != set(config.target_modules):
+        raise ValueError(f"{adapter}: target modules {saved.get('target_modules')} differ from {LORA_TARGETS}")
+    state = load_file(str(adapter / "adapter_model.safetensors"))
+    result = set_peft_model_state_dict(model, state)
+    if result.unexpected_keys:
+        raise ValueError(f"{adapter}: tensors this model does not have: {result.unexpected_keys[:5]}")
+    trainable = {name for name, param in model.named_parameters() if param.requires_grad}
+    missing = sorted(trainable.intersection(result.missing_keys))
+    if missing:
+        raise ValueError(f"{adapter}: trainable tensors missing from the file: {missing[:5]}")
+    return len(state)
+
+
 def batches(
     rows: Sequence[Row], tokenizer: Any, batch_size: int, max_length: int, shuffle: random.Random | None,
-    bucket: int = 0,
+    bucket: int = 0, skip: int = 0,
 ) -> Iterator[tuple[dict[str, Any], Any]]:
     """Yield (tokenised inputs, label tensor) batches, shuffled when given a Random.
 
     With `bucket` > 0 (and a Random), each run of bucket * batch_size shuffled rows is sorted by character length,
     cut into batches and those batches shuffled: short NLI pairs are then padded among themselves rather than to
     the length of an FNC passage, which makes a CPU step about as cheap as its real tokens.
+
+    `skip` leaves out the first `skip` batches without tokenising them; the Random is drawn from exactly as without
+    it (all shuffling happens before the first batch), so the batches that follow, and later epochs, are the ones
+    an unskipped run would have seen.
     """
     import torch
 
@@ -153,7 +184,7 @@ def batches(
                 starts.append(len(bucketed))
                 bucketed.extend(group)
         order = bucketed
-    for start in starts:
+    for start in starts[skip:]:
         chunk = [rows[i] for i in order[start:start + batch_size]]
         inputs = tokenizer([r["claim"] for r in chunk], [r["other"] for r in chunk], truncation="longest_first",
                            max_length=max_length, padding=True, return_tensors="pt")
@@ -251,7 +282,11 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     log.info("device %s; %d training rows %s; %d calibration rows", device, len(train_rows), counts,
              len(calibration_rows))
 
+    init_manifest = _init_manifest(args, data_description, len(train_rows))
     model, tokenizer = build_model(base, args.lora_r, args.lora_alpha, args.lora_dropout)
+    if args.init_adapter is not None:
+        loaded = load_adapter_weights(model, args.init_adapter / ADAPTER_DIR)
+        log.info("started from %s: %d tensors (LoRA, pooler, head)", args.init_adapter / ADAPTER_DIR, loaded)
     model.to(device)
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     log.info("trainable parameters %d", trainable)
@@ -261,7 +296,9 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=args.lr,
                                   weight_decay=args.weight_decay)
     steps_per_epoch = (len(train_rows) + args.batch_size - 1) // args.batch_size
-    total_steps = steps_per_epoch * args.epochs
+    if not 0 <= args.skip_steps < steps_per_epoch:
+        raise ValueError(f"--skip-steps {args.skip_steps} must lie in [0, {steps_per_epoch}) (steps per epoch)")
+    total_steps = steps_per_epoch * args.epochs - args.skip_steps
     if args.max_steps:
         # a CPU run that sees part of an epoch: the warm-up and linear decay span the steps it will really take
         total_steps = min(total_steps, args.max_steps)
@@ -277,7 +314,9 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     last_cal_logits: np.ndarray | None = None
     for epoch in range(1, args.epochs + 1):
         epoch_started, running, seen = time.time(), 0.0, 0
-        for inputs, labels in batches(train_rows, tokenizer, args.batch_size, args.max_length, shuffle, args.bucket):
+        skip = args.skip_steps if epoch == 1 else 0  # batches of epoch 1 that an earlier run already trained on
+        for inputs, labels in batches(train_rows, tokenizer, args.batch_size, args.max_length, shuffle, args.bucket,
+                                      skip):
             if args.time_budget and time.time() - started > args.time_budget:
                 stopped_at = step  # leave time to calibrate and write before the machine's limit
                 break
@@ -301,6 +340,8 @@ def train(args: argparse.Namespace) -> dict[str, object]:
                   "pairs_per_s": seen / (time.time() - epoch_started)}
         record["steps_done"] = float(step)
         record["rows_seen"] = float(seen)
+        if skip:
+            record["skipped_steps"] = float(skip)
         if calibration_rows:
             last_cal_logits = predict_logits(model, calibration_rows, tokenizer, args, device)
             record.update({f"calibration_{k}": v for k, v in scores(last_cal_logits, cal_labels, cal_sources).items()})
@@ -331,7 +372,9 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         "hyperparameters": {"epochs": args.epochs, "batch_size": args.batch_size, "lr": args.lr,
                             "warmup": args.warmup, "weight_decay": args.weight_decay,
                             "contradicts_weight": args.contradicts_weight, "disagree_repeat": args.disagree_repeat,
-                            "max_steps": args.max_steps, "bucket": args.bucket, "threads": args.threads},
+                            "max_steps": args.max_steps, "bucket": args.bucket, "threads": args.threads,
+                            "init_adapter": str(args.init_adapter) if args.init_adapter else None,
+                            "skip_steps": args.skip_steps},
         "data": {**data_description, "train_counts": counts, "train_rows": len(train_rows),
                  "calibration_rows": len(calibration_rows)},
         "history": history,
@@ -342,6 +385,8 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_seconds": round(time.time() - started, 1),
     }
+    if init_manifest is not None:
+        manifest.update(_continuation_record(init_manifest, args, step, steps_per_epoch))
     if calibration_rows:
         # fp32, as the service runs it on CPU, so that the temperature fits the logits it will divide
         # on CPU the last epoch's logits already are fp32 (no autocast): reuse them instead of a second pass
@@ -365,6 +410,68 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     log.info("wrote %s: temperature %.3f, calibration %s", args.out, manifest["temperature"],
              manifest.get("calibration"))
     return manifest
+
+
+def _init_manifest(args: argparse.Namespace, data: dict[str, str], n_train: int) -> dict[str, Any] | None:
+    """Return the manifest of --init-adapter (None without it), with what makes --skip-steps exact checked."""
+    if args.init_adapter is None:
+        if args.skip_steps:
+            log.warning("--skip-steps %d without --init-adapter: training a fresh adapter on part of epoch 1",
+                        args.skip_steps)
+        return None
+    manifest: dict[str, Any] = json.loads((args.init_adapter / "manifest.json").read_text(encoding="utf-8"))
+    if args.skip_steps:
+        before = manifest.get("hyperparameters", {})
+        expected = {"seed": (manifest.get("seed"), args.seed),
+                    "batch_size": (before.get("batch_size"), args.batch_size),
+                    "bucket": (before.get("bucket"), args.bucket),
+                    "disagree_repeat": (before.get("disagree_repeat"), args.disagree_repeat),
+                    "data_sha256": (manifest.get("data", {}).get("sha256"), data.get("sha256")),
+                    "limit": (manifest.get("data", {}).get("limit"), data.get("limit")),
+                    "train_rows": (manifest.get("data", {}).get("train_rows"), n_train)}
+        differ = {key: pair for key, pair in expected.items() if pair[0] != pair[1]}
+        if differ:
+            log.warning("--skip-steps: the earlier run's batch order differs (theirs, ours): %s", differ)
+        manifest["_skip_order_differs"] = differ
+    return manifest
+
+
+def _continuation_record(
+    init: dict[str, Any], args: argparse.Namespace, steps: int, steps_per_epoch: int,
+) -> dict[str, Any]:
+    """Return the manifest keys that describe the earlier run(s) this one continued."""
+    earlier_keys = ("name", "command", "trained_at", "training_seconds", "device", "torch", "seed",
+                    "hyperparameters", "steps", "history", "temperature")
+    earlier = {key: init[key] for key in earlier_keys if key in init}
+    earlier["adapter_from"] = str(args.init_adapter)
+    earlier["data_sha256"] = init.get("data", {}).get("sha256")
+    if "calibration" in init:
+        earlier["calibration"] = {k: init["calibration"].get(k) for k in ("ece_after", "nll_after", "macro_f1")}
+    runs = [*init.get("previous_runs", []), earlier]
+    steps_before = sum(int(run.get("steps", {}).get("done", 0)) for run in runs)
+    differ = init.get("_skip_order_differs", {})
+    return {
+        "previous_runs": runs,
+        "continuation": {
+            "runs": len(runs) + 1,
+            "note": (f"trained in {len(runs) + 1} runs: this run started from the adapter, pooler and head of "
+                     f"{args.init_adapter} (steps {steps_before} in all before it; AdamW state not carried over, so "
+                     f"a fresh warm-up), skipped the first {args.skip_steps} batches of epoch 1 "
+                     + ("(same seed, data, batch size and bucketing: exactly the batches the earlier run saw)"
+                        if args.skip_steps and not differ else
+                        f"(WARNING, the batch order differs from the earlier run's: {differ})" if args.skip_steps
+                        else "(none skipped)")
+                     + f", then took {steps} steps with its own warm-up and linear decay"),
+            "init_adapter": str(args.init_adapter),
+            "skip_steps": args.skip_steps,
+            "skip_order_matches_earlier_run": not differ,
+            "steps_before": steps_before,
+            "steps_this_run": steps,
+            "steps_all_runs": steps_before + steps,
+            "steps_per_epoch": steps_per_epoch,
+            "epochs_all_runs": round((args.skip_steps + steps) / steps_per_epoch, 3),
+        },
+    }
 
 
 def _packaged_path() -> str:
@@ -405,6 +512,12 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="sort each run of BUCKET batches by length before batching (CPU speed; 0: off)")
     parser.add_argument("--max-steps", type=int, default=0,
                         help="stop after this many optimiser steps; the LR schedule spans them (0: all epochs)")
+    parser.add_argument("--init-adapter", type=pathlib.Path, default=None,
+                        help="folder of a trained artefact (DIR/adapter: LoRA, pooler, head) to start from "
+                             "instead of a fresh adapter (the optimiser starts afresh)")
+    parser.add_argument("--skip-steps", type=int, default=0,
+                        help="skip the first N batches of epoch 1 (same seed and bucketing: continue the epoch an "
+                             "--init-adapter run began); the LR schedule spans the steps left")
     parser.add_argument("--time-budget", type=float, default=0.0,
                         help="seconds after which training stops (then calibrates and writes); 0: no limit")
     return parser.parse_args(argv)

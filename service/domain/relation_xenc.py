@@ -35,24 +35,45 @@ def softmax(logits: np.ndarray) -> np.ndarray:
 
 
 def reduce_passages(pairs: Sequence[tuple[str, str]], encode: Encoder, top_k: int = DEFAULT_TOP_SENTENCES) -> list[str]:
-    """Return each pair's `other`, reduced to its top_k sentences closest to the claim when it has more."""
+    """Return each pair's `other`, reduced to its top_k sentences closest to the claim when it has more.
+
+    Many pairs may share one passage (a body checked against many claims): each distinct passage is split into
+    sentences once, each distinct text (claim or sentence) is embedded once in a single `encode` call, and a
+    passage's sentence vectors are gathered once; only the cosines against each claim are per pair. The texts
+    reach `encode` in first-seen order, so the result is the same as reducing every pair on its own.
+    """
     # Imported here so that training from packed rows (on a GPU machine) needs neither rapidfuzz nor spaCy.
     from service.domain.relation_model import split_sentences
 
-    split = [split_sentences(other) for _, other in pairs]
-    long_rows = [i for i, sentences in enumerate(split) if len(sentences) > top_k]
     reduced = [other for _, other in pairs]
+    sentences_of: dict[str, list[str]] = {}
+    long_rows: list[int] = []
+    for i, (_, other) in enumerate(pairs):
+        sentences = sentences_of.get(other)
+        if sentences is None:
+            sentences = sentences_of[other] = split_sentences(other)
+        if len(sentences) > top_k:
+            long_rows.append(i)
     if not long_rows:
         return reduced
     unique: dict[str, int] = {}
+    indexed: set[str] = set()
     for i in long_rows:
-        for text in (pairs[i][0], *split[i]):
-            unique.setdefault(text, len(unique))
+        claim, other = pairs[i]
+        unique.setdefault(claim, len(unique))
+        if other not in indexed:  # a repeated passage's sentences are all in `unique` already
+            indexed.add(other)
+            for text in sentences_of[other]:
+                unique.setdefault(text, len(unique))
     vectors = encode(list(unique))
+    gathered: dict[str, np.ndarray] = {}
     for i in long_rows:
-        sentences = split[i]
-        u = vectors[unique[pairs[i][0]]]
-        cosines = vectors[[unique[s] for s in sentences]] @ u
+        claim, other = pairs[i]
+        sentences = sentences_of[other]
+        matrix = gathered.get(other)
+        if matrix is None:
+            matrix = gathered[other] = vectors[[unique[s] for s in sentences]]
+        cosines = matrix @ vectors[unique[claim]]
         best = np.argsort(-cosines, kind="stable")[:top_k]
         reduced[i] = " ".join(sentences[int(j)] for j in best)
     return reduced
