@@ -6,7 +6,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 \
-    CLAIMLENS_RELATION_MODEL_DIR=/app/models/relation_baseline
+    CLAIMLENS_RELATION_MODEL_DIR=/app/models/relation_xenc
 
 WORKDIR /app
 
@@ -21,7 +21,7 @@ COPY service /tmp/src/service
 RUN cd /tmp/src && pip install . && cd / && rm -rf /tmp/src
 
 # The relation model is not part of the Python package; settings point at it through the env above.
-COPY models/relation_baseline ./models/relation_baseline
+COPY models/relation_xenc ./models/relation_xenc
 # Demo corpus: `docker compose exec api claimlens seed /app/seeds`.
 COPY seeds ./seeds
 

@@ -129,12 +129,12 @@ def main() -> None:
     args = parser.parse_args()
 
     from service.domain.embedding import Embedder
-    from service.domain.relation_model import load_relation_classifier
+    from service.runtime import relation_classifier
     from service.settings import Settings
 
-    settings = Settings()
+    settings = Settings.from_env()  # CLAIMLENS_RELATION_MODEL_DIR picks the relation model
     embedder = Embedder()
-    classifier = load_relation_classifier(settings.relation_model_dir, embedder)
+    classifier = relation_classifier(settings.relation_model_dir, embedder)
     report: dict[str, object] = {"split": args.split, "relation_model": str(settings.relation_model_dir.name),
                                  "candidate_min_similarity": settings.candidate_min_similarity,
                                  "candidate_max_per_statement": settings.candidate_max_per_statement}
