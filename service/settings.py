@@ -23,7 +23,7 @@ class Settings:
     database_url: str = field(default_factory=_default_database_url)
     api_keys: tuple[str, ...] = ()
     # The trained cross-encoder (models/README.md, relation_xenc); models/relation_baseline is the fast
-    # feature-based fallback (numpy only, better on the demo seeds' Kyiv pair, worse on every public set).
+    # feature-based fallback (numpy only; worse on every public set, see models/README.md).
     relation_model_dir: Path = REPO_ROOT / "models" / "relation_xenc"
     matching_model_path: Path = REPO_ROOT / "models" / "matching" / "fusion.json"
     max_text_chars: int = 200_000
