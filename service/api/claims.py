@@ -30,7 +30,11 @@ class ClassifyRelations(MethodView):
     @blp.response(200, ClassifyResultSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
-        """Classify each (claim, other) pair as corroborates, contradicts, discusses or unrelated."""
+        """Classify each (claim, other) pair as corroborates, contradicts, discusses or unrelated.
+
+        Two claims (`other` up to 400 characters) are read both ways and averaged: their order does not matter.
+        A longer `other` is a passage, read as evidence about the claim.
+        """
         pairs = [(pair["claim"], pair["other"]) for pair in body["pairs"]]
         scores = pipeline.classify_pairs(runtime().models, pairs)
         return {"results": [
