@@ -606,18 +606,7 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
     if quoted_subject is not None:
         # "“... One of the brightest members,” Rep. Jane Doe said": the parse took a quoted word for the subject.
         subject, quote = quoted_subject
-        start, end = _mention_span(subject)
-        return _Candidate(
-            quote.start,
-            quote.end,
-            verb.text,
-            verb.idx,
-            verb.idx + len(verb),
-            sentence,
-            start,
-            end,
-            _person_in(subject, start, end),
-        )
+        return _said_by(subject, verb, quote.start, quote.end, sentence)
     if (
         subject is None
         or subject.lower_ in ("i", "we", "you", "us", "me")
@@ -629,18 +618,7 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
     content, frame = _content_of(verb, quotes)
     if content is None:
         # A cue without usable content still names a speaker a following bare quote may continue.
-        start, end = _mention_span(subject)
-        return _Candidate(
-            -1,
-            -1,
-            verb.text,
-            verb.idx,
-            verb.idx + len(verb),
-            sentence,
-            start,
-            end,
-            _person_in(subject, start, end),
-        )
+        return _said_by(subject, verb, -1, -1, sentence)
     if lemma in _WEAK_VERBS and subject.lower_ in ("he", "she", "they", "it"):
         return None
     start, end = _mention_span(subject)
@@ -660,19 +638,18 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
             cue = between
     if lemma == "express":
         cue = f"{verb.text} {next((c.text for c in verb.children if c.dep_ == 'dobj'), '')}".strip()
-    return _Candidate(
-        content[0],
-        content[1],
-        cue,
-        verb.idx,
-        verb.idx + len(verb),
-        sentence,
-        start,
-        end,
-        _person_in(subject, start, end),
-        frame=frame,
-        participle=verb.tag_ == "VBG" and verb.dep_ == "advcl",
-    )
+    return _said_by(subject, verb, content[0], content[1], sentence, cue=cue, frame=frame,
+                    participle=verb.tag_ == "VBG" and verb.dep_ == "advcl")
+
+
+def _said_by(subject: Any, cue_token: Any, claim_start: int, claim_end: int, sentence: Span, *,
+             cue: str | None = None, frame: str = "plain", verbal: bool = True, participle: bool = False
+             ) -> _Candidate:
+    """A candidate whose speaker is the mention of `subject` and whose cue is `cue_token` (or the text `cue`)."""
+    start, end = _mention_span(subject)
+    return _Candidate(claim_start, claim_end, cue_token.text if cue is None else cue, cue_token.idx,
+                      cue_token.idx + len(cue_token), sentence, start, end, _person_in(subject, start, end),
+                      frame=frame, verbal=verbal, participle=participle)
 
 
 def _named_after_quote(verb: Any, subject: Any, quotes: list[Span]) -> tuple[Any, Span] | None:
@@ -1014,20 +991,8 @@ def _from_claim_noun(noun: Any, sentence: Span) -> _Candidate | None:
     )
     if owner is None or clause is None or owner.lower_ in ("its", "his", "her", "their", "our", "my", "your"):
         return None
-    start, end = _mention_span(owner)
     claim_start, claim_end = _clause_span(clause)
-    return _Candidate(
-        claim_start,
-        claim_end,
-        noun.text,
-        noun.idx,
-        noun.idx + len(noun),
-        sentence,
-        start,
-        end,
-        _person_in(owner, start, end),
-        verbal=False,
-    )
+    return _said_by(owner, noun, claim_start, claim_end, sentence, verbal=False)
 
 
 def _build_statements(
