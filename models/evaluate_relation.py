@@ -1,4 +1,4 @@
-"""Evaluate a relation model on FNC-1 dev, SNLI test, the SNLI negation probe and counterfactual NLI.
+"""Evaluate a relation model on FNC-1 dev, SNLI test, the SNLI negation probe, counterfactual NLI and ANLI dev.
 
 Prints JSON and writes it to `models/results/<model name>.json`.
 Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_relation.py`.
@@ -21,6 +21,7 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
+from relation_metrics import NLI_ORDER, confusion, fnc_score, per_class_f1, to_nli
 from train_relation_baseline import (
     DEFAULT_CACHE,
     DEFAULT_DATA,
@@ -31,11 +32,13 @@ from train_relation_baseline import (
     SNLI_IDS,
     EmbeddingCache,
     Example,
+    anli_examples,
     counterfactual_examples,
     expected_calibration_error,
     fnc_examples,
     is_fnc_dev,
     load_fnc,
+    negational_rows,
     snli_examples,
 )
 
@@ -45,9 +48,6 @@ from service.domain.relation_model import PairNetwork, featurize_pairs, load_rel
 from service.domain.relation_xenc import reduce_passages, softmax
 
 log = logging.getLogger("evaluate_relation")
-
-RELATED = ("corroborates", "contradicts", "discusses")
-NLI_ORDER = ("entailment", "contradiction", "neutral")
 
 # Claims paraphrased from the demo seeds (seeds/000, 002, 004); reported, never used for training or tuning.
 DEMO_PAIRS: tuple[tuple[str, str], ...] = (
@@ -65,43 +65,6 @@ DEMO_PAIRS: tuple[tuple[str, str], ...] = (
     ("Russia will drastically reduce military activity around Kyiv and Chernihiv.",
      "France volunteered to command one of the new NATO battle groups in Romania."),
 )
-
-
-def fnc_score(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float]:
-    """Return the official FNC-1 weighted score and its maximum for these gold labels."""
-    score = best = 0.0
-    for g, p in zip(gold, predicted, strict=True):
-        best += 0.25 if g == "unrelated" else 1.0
-        if g == p:
-            score += 0.25
-            if g != "unrelated":
-                score += 0.50
-        if g in RELATED and p in RELATED:
-            score += 0.25
-    return score, best
-
-
-def per_class_f1(gold: np.ndarray, predicted: np.ndarray, n_labels: int) -> list[float]:
-    """Return the F1 of each label id."""
-    scores = []
-    for k in range(n_labels):
-        tp = float(((predicted == k) & (gold == k)).sum())
-        fp = float(((predicted == k) & (gold != k)).sum())
-        fn = float(((predicted != k) & (gold == k)).sum())
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return scores
-
-
-def confusion(gold: np.ndarray, predicted: np.ndarray, n_gold: int, n_pred: int) -> list[list[int]]:
-    """Return the confusion matrix, rows gold, columns predicted."""
-    matrix = np.zeros((n_gold, n_pred), dtype=np.int64)
-    np.add.at(matrix, (gold, predicted), 1)
-    return matrix.tolist()
-
-
-def to_nli(probs: np.ndarray) -> np.ndarray:
-    """Collapse (n, 4) probabilities to (n, 3): entailment, contradiction, neutral (discusses + unrelated)."""
-    return np.stack([probs[:, 0], probs[:, 1], probs[:, 2] + probs[:, 3]], axis=1)
 
 
 def nli_report(examples: Sequence[Example], probs: np.ndarray) -> dict[str, object]:
@@ -196,7 +159,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     if cross_encoder:
         uncalibrated["snli_test_3way"] = nli_report(snli, probabilities_t1(snli))["ece_3way"]
 
-    negational = sample(_read_negational(args.data_dir / "snli" / "snli_negational.tsv"), "snli_negational")
+    negational = sample(negational_rows(args.data_dir / "snli" / "snli_negational.tsv"), "snli_negational")
     originals = [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg") for p, h, lab, _, _ in negational]
     edited = [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg") for p, _, _, h, lab in negational]
     p_orig, p_edit = to_nli(probabilities(originals)), to_nli(probabilities(edited))
@@ -222,6 +185,11 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
             uncalibrated["counterfactual_all_combined_3way"] = nli_report(examples, probabilities_t1(examples))[
                 "ece_3way"]
     results["counterfactual_nli_test"] = cf
+    anli: dict[str, object] = {}
+    for round_ in (1, 2, 3):
+        examples = sample(anli_examples(args.data_dir, round_), f"anli_r{round_}")
+        anli[f"r{round_}"] = nli_report(examples, probabilities(examples))
+    results["anli_dev"] = anli
     if cross_encoder:
         results["ece_before_temperature"] = {"temperature": 1.0, **uncalibrated}
         results["calibration_split"] = manifest.get("calibration")
@@ -285,18 +253,6 @@ def _speed(args: argparse.Namespace, fresh: object, encode: object, claims: Sequ
             out[f"{name} threads={threads}"] = round(len(pairs) / (time.time() - started), 1)
     torch.set_num_threads(args.threads or 1)
     return out
-
-
-def _read_negational(path: pathlib.Path) -> list[tuple[str, str, str, str, str]]:
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        header = handle.readline().rstrip("\n").split("\t")
-        for line in handle:
-            row = dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
-            if row.get("label") in SNLI_IDS and row.get("neg_label") in SNLI_IDS:
-                rows.append((row["premise"], row["hypothesis"], row["label"],
-                             row["hypothesis_neg"], row["neg_label"]))
-    return rows
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:

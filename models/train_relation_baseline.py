@@ -162,6 +162,32 @@ def counterfactual_examples(path: pathlib.Path, source: str) -> list[Example]:
     ]
 
 
+def negational_rows(path: pathlib.Path) -> list[tuple[str, str, str, str, str]]:
+    """Return the SNLI negation probe as (premise, hypothesis, label id, edited hypothesis, its label id)."""
+    rows = []
+    with path.open(encoding="utf-8") as handle:
+        header = handle.readline().rstrip("\n").split("\t")
+        for line in handle:
+            row = dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
+            if row.get("label") in SNLI_IDS and row.get("neg_label") in SNLI_IDS:
+                rows.append((row["premise"], row["hypothesis"], row["label"],
+                             row["hypothesis_neg"], row["neg_label"]))
+    return rows
+
+
+ANLI_LABELS = {"e": "entailment", "n": "neutral", "c": "contradiction"}
+
+
+def anli_examples(data_dir: pathlib.Path, round_: int) -> list[Example]:
+    """Return ANLI dev round `round_` (1-3) pairs (claim = statement, other = context); evaluation only."""
+    path = data_dir / "anli" / f"ANLI_analysis_r{round_}_dev.csv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        return [
+            Example(row["statement"], row["context"], NLI_LABELS[ANLI_LABELS[row["gold_label"]]], f"anli_r{round_}")
+            for row in csv.DictReader(handle) if row["gold_label"] in ANLI_LABELS
+        ]
+
+
 def _detokenise(text: str) -> str:
     text = re.sub(r" ([.,;:!?%)])", r"\1", text)
     text = re.sub(r"([($]) ", r"\1", text)

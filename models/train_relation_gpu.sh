@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Train relation cross-encoder variants side by side on one GPU (the device tool), score each on the packed
+# evaluation rows, and leave one archive per run in $OUT (the tool brings back at most 8 files).
+#
+# Needs, made here beforehand (models/README.md, "Relation model on a GPU"):
+#   .devdata/minilm_base                    fp16 copy of the packaged MiniLM (pack_relation_data.py)
+#   .devdata/relation_train_both.jsonl.gz   pack_relation_data.py --both-directions
+#   .devdata/relation_train_wide.jsonl.gz   ... --both-directions --unrelated-fraction 0.5 --negation-pairs 6000
+#   .devdata/relation_eval.jsonl.gz         pack_relation_data.py --eval-out
+# Each run trains for BUDGET seconds (the LR decay fitted to it), then calibrates, writes and scores.
+# On CPU, as a smoke test: PYTHON=.venv/bin/python OUT=/tmp/out BUDGET=20 EXTRA="--limit 64 --threads 1" \
+#   SCORE_EXTRA="--limit 16" bash models/train_relation_gpu.sh
+set -u
+PY=${PYTHON:-python3}
+: "${OUT:?set OUT to the folder that receives the archives}"
+BUDGET=${BUDGET:-360}
+BASE=.devdata/minilm_base
+EVAL=.devdata/relation_eval.jsonl.gz
+RUNS=${RUNS_DIR:-/tmp/relation_runs}
+
+run() {
+  local name=$1
+  shift
+  mkdir -p "$RUNS/$name"
+  # shellcheck disable=SC2086  # EXTRA and SCORE_EXTRA are word lists
+  { "$PY" models/train_relation.py --base-model "$BASE" --out "$RUNS/$name" --time-budget "$BUDGET" --fit-budget \
+      --epochs 30 --batch-size 64 --max-length 192 --log-every 200 "$@" ${EXTRA:-} \
+    && "$PY" models/score_relation_rows.py --model-dir "$RUNS/$name" --rows "$EVAL" --base-model "$BASE" \
+      --out "$RUNS/$name/scores.json" ${SCORE_EXTRA:-}; } >"$RUNS/$name/log.txt" 2>&1
+  echo "$name: exit $?"
+  tar -C "$RUNS" -czf "$OUT/$name.tgz" "$name"
+}
+
+nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo "no GPU: CPU smoke test"
+run r8_continued --data .devdata/relation_train_both.jsonl.gz --init-adapter models/relation_xenc \
+  --lora-r 8 --lora-alpha 16 --lr 2e-4 &
+run r32 --data .devdata/relation_train_both.jsonl.gz --lora-r 32 --lora-alpha 64 --lr 5e-4 &
+run r32_wide --data .devdata/relation_train_wide.jsonl.gz --lora-r 32 --lora-alpha 64 --lr 5e-4 &
+run r64_wide --data .devdata/relation_train_wide.jsonl.gz --lora-r 64 --lora-alpha 128 --lr 4e-4 &
+wait
+grep -h '"macro_f1"\|hypothesis_first\|as_served\|both_correct' "$RUNS"/*/scores.json 2>/dev/null | head -60
