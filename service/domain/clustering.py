@@ -2,11 +2,12 @@
 
 Statements joined by confident `corroborates` edges (or by any edge but a confident contradiction between
 near-identical claims, see `EdgeThresholds.same_claim_similarity`) form a proposition group (connected components).
-Groups joined by confident `contradicts` edges form a contradiction cluster with two sides: a 2-colouring of
+Groups joined by confident `contradicts` edges form a contradiction cluster with two sides: the 2-colouring of
 the maximum spanning tree of the group graph (edge weight = the most confident contradiction between two
-groups), so that the strongest contradictions always separate the sides even when noisy edges make the graph
-non-bipartite. A group with no contradiction becomes a corroboration cluster when at least two different
-speakers assert it. The result depends only on the graph, never on the order statements arrived in.
+groups), then single groups moved across while that raises the total weight of contradictions between the sides
+(a local maximum cut), so that noisy edges that make the graph non-bipartite cannot pull two claims that
+contradict each other onto one side. A group with no contradiction becomes a corroboration cluster when at least
+two different speakers assert it. The result depends only on the graph, never on the order statements arrived in.
 
 A group is named by its smallest statement id, and everything after the grouping works on groups: the store keeps
 each statement's group and the group graph, so an ingest re-plans its component at group level
@@ -71,6 +72,7 @@ def is_corroborating(relation: Relation, thresholds: EdgeThresholds) -> bool:
 
 
 GroupPair = tuple[int, int]  # (smaller group id, larger group id)
+CUT_TOLERANCE = 1e-9  # a move must gain more than float noise, or equal sums could flip back and forth
 
 
 @dataclass(frozen=True)
@@ -176,11 +178,33 @@ def plan_groups(
     plans: list[GroupPlan] = []
     for component in nx.connected_components(forest):
         if len(component) >= 2:
+            improve_cut(group_graph, colour, component)
             sides = (tuple(sorted(g for g in component if colour[g] == wanted)) for wanted in (0, 1))
             plans.append(GroupPlan(ClusterKind.CONTRADICTION, tuple(sorted(sides))))
         elif has_several_speakers(group := next(iter(component))):
             plans.append(GroupPlan(ClusterKind.CORROBORATION, ((group,),)))
     return sorted(plans, key=lambda plan: min(plan.group_ids))
+
+
+def improve_cut(graph: nx.Graph, colour: dict[int, int], component: Iterable[int]) -> None:
+    """Move groups across sides while a move raises the weight of the contradictions between the sides.
+
+    The spanning tree's colouring keeps each tree edge between the sides but may leave heavier sums on one side:
+    a hub statement that contradicts two claims strongly puts both on the side facing it even when they contradict
+    each other. A move gains (weight to its own side) - (weight to the other); each move strictly raises the cut,
+    so the loop ends, at a colouring no single move improves. Groups are visited in id order: the result depends
+    only on the graph.
+    """
+    nodes = sorted(component)
+    moved = True
+    while moved:
+        moved = False
+        for node in nodes:
+            gain = sum(data["weight"] if colour[other] == colour[node] else -data["weight"]
+                       for other, data in graph[node].items())
+            if gain > CUT_TOLERANCE:
+                colour[node] = 1 - colour[node]
+                moved = True
 
 
 def reuse_ids(new: Sequence[frozenset[int]], old: Mapping[int, frozenset[int]]) -> list[int | None]:

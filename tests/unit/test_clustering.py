@@ -67,3 +67,12 @@ def test_near_identical_claims_group_unless_confidently_contradicting() -> None:
         (ClusterKind.CORROBORATION, ((9, 10),))]
     assert plan_clusters(range(1, 11), relations, {i: i for i in range(1, 11)}, THRESHOLDS) == [
         plans[1]], "without the setting only confident labels join"
+
+
+def test_a_hub_contradicting_everything_does_not_hold_two_contradicting_claims_on_one_side() -> None:
+    # 1 (a denial that contradicts every other claim strongly) would leave 2..5 on one side; but 3 ("the claim
+    # is false") contradicts 2, 4 and 5, which together weigh more than its one edge to the hub.
+    relations = [*(_rel(1, k, X, 0.95) for k in (2, 3, 4, 5)),
+                 _rel(2, 3, X, 0.8), _rel(3, 4, X, 0.8), _rel(3, 5, X, 0.75)]
+    (plan,) = plan_clusters(range(1, 6), relations, {i: i for i in range(1, 6)}, THRESHOLDS)
+    assert plan.sides == ((1, 3), (2, 4, 5))
