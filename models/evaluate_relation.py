@@ -90,9 +90,10 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     uncalibrated: dict[str, float] = {}  # cross-encoder only: each set's ECE at T = 1
 
     if cross_encoder:
-        pair_model = _load_cross_encoder(args.model_dir, manifest, cache.encode, args.threads)
+        pair_model = _load_cross_encoder(args.model_dir, manifest, cache.encode, args.threads, args.int8)
         speed_encode = Embedder().encode if args.speed else None
-        speed_model = _load_cross_encoder(args.model_dir, manifest, speed_encode, 0) if args.speed else None
+        speed_model = (_load_cross_encoder(args.model_dir, manifest, speed_encode, 0, args.int8) if args.speed
+                       else None)
         memo: dict[tuple[str, str], np.ndarray] = {}
 
         def raw_logits(examples: Sequence[Example]) -> np.ndarray:
@@ -123,9 +124,11 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
         keep = sorted(random.Random(f"{args.seed}:{name}").sample(range(len(examples)), args.sample))
         return [examples[i] for i in keep]
 
-    results: dict[str, object] = {"model": manifest["name"],
+    results: dict[str, object] = {"model": manifest["name"] + ("_int8" if args.int8 else ""),
                                   "estimator": manifest.get("estimator", manifest.get("kind")),
                                   "temperature": manifest["temperature"]}
+    if cross_encoder:
+        results["temperature"] = pair_model.temperature
     if args.sample:
         results["sampled"] = (f"each set: a fixed random sample of at most {args.sample} pairs "
                               f"(random.Random('{args.seed}:<set>')), not every pair")
@@ -214,17 +217,22 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     return results
 
 
-def _load_cross_encoder(model_dir: pathlib.Path, manifest: dict, encode: object, threads: int) -> object:
-    """Return the CrossEncoderPairModel of a train_relation.py folder (CPU, fp32, LoRA merged)."""
+def _load_cross_encoder(model_dir: pathlib.Path, manifest: dict, encode: object, threads: int,
+                        int8: bool = False) -> object:
+    """Return the CrossEncoderPairModel of a train_relation.py folder (CPU, LoRA merged; fp32, or int8 as served)."""
     import torch
 
-    from service.domain.relation_xenc import CrossEncoderPairModel, load_peft_model
+    from service.domain.relation_xenc import CrossEncoderPairModel, load_peft_model, quantize_int8
 
     if threads:
         torch.set_num_threads(threads)
     model, tokenizer = load_peft_model(model_dir, None, bool(manifest.get("base_fp16_rounded", False)))
+    temperature = float(manifest["temperature"])
+    if int8:
+        model = quantize_int8(model)
+        temperature = float(manifest.get("temperature_int8", temperature))
     return CrossEncoderPairModel(
-        model, tokenizer, encode, temperature=float(manifest["temperature"]),
+        model, tokenizer, encode, temperature=temperature,
         max_length=int(manifest["max_length"]), top_sentences=int(manifest["top_sentences"]), batch_size=32,
     )
 
@@ -267,6 +275,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=13, help="seed of --sample and --speed")
     parser.add_argument("--speed", type=int, default=0, help="cross-encoder: time N pairs of each kind (0: skip)")
     parser.add_argument("--speed-threads", type=int, nargs="+", default=[1], help="thread counts for --speed")
+    parser.add_argument("--int8", action="store_true",
+                        help="cross-encoder quantised to int8 as the service serves it (results: <name>_int8.json)")
     return parser.parse_args(argv)
 
 

@@ -59,16 +59,17 @@ def load_models(settings: Settings) -> Models:
 
         torch.set_num_threads(settings.torch_threads)
     embedder = Embedder()
-    models = Models(embedder, StatementExtractor(), relation_classifier(settings.relation_model_dir, embedder),
-                    FusionRanker.load(settings.matching_model_path))
-    logger.info("models loaded (relation model from %s)", settings.relation_model_dir)
+    relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8)
+    models = Models(embedder, StatementExtractor(), relation, FusionRanker.load(settings.matching_model_path))
+    logger.info("models loaded (relation model from %s%s)", settings.relation_model_dir,
+                ", int8" if settings.relation_int8 else "")
     return models
 
 
-def relation_classifier(model_dir: Path, embedder: Embedder) -> PairModelClassifier:
-    """Load the relation model in model_dir: a cross-encoder (an `adapter/` folder) or the feature baseline."""
+def relation_classifier(model_dir: Path, embedder: Embedder, int8: bool = False) -> PairModelClassifier:
+    """Load the relation model in model_dir: a cross-encoder (an `adapter/` folder, int8 if asked) or the baseline."""
     if (model_dir / ADAPTER_DIR).is_dir():
-        return load_cross_encoder_classifier(model_dir, embedder.encode)
+        return load_cross_encoder_classifier(model_dir, embedder.encode, int8=int8)
     return load_relation_classifier(model_dir, embedder)
 
 

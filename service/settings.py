@@ -25,6 +25,10 @@ class Settings:
     # The trained cross-encoder (models/README.md, relation_xenc); models/relation_baseline is the fast
     # feature-based fallback (numpy only; worse on every public set, see models/README.md).
     relation_model_dir: Path = REPO_ROOT / "models" / "relation_xenc"
+    # Quantise the cross-encoder's linear layers to int8 at load: twice the fp32 speed on CPU, but FNC-1 dev
+    # contradicts F1 0.53-0.56 instead of 0.61, and a pair's probabilities then depend on the pairs batched with it
+    # (activations are scaled per batch); benchmarks/results/relation_runtime.json, models/README.md. Off: fp32.
+    relation_int8: bool = False
     matching_model_path: Path = REPO_ROOT / "models" / "matching" / "fusion.json"
     max_text_chars: int = 200_000
     max_request_bytes: int = 2 * 1024 * 1024

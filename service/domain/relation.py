@@ -51,6 +51,11 @@ class PairModelClassifier:
     def __init__(self, model: ProbabilityModel) -> None:
         self._model = model
 
+    @property
+    def model(self) -> ProbabilityModel:
+        """The pair model behind the interface."""
+        return self._model
+
     def classify(self, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
         """Score each pair with calibrated probabilities, in input order."""
         if not pairs:

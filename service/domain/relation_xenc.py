@@ -142,6 +142,25 @@ def load_peft_model(
     return model, AutoTokenizer.from_pretrained(base)
 
 
+def quantize_int8(model: Any) -> Any:
+    """Return model with every nn.Linear quantised to int8 weights, one scale per output channel (CPU only).
+
+    Dynamic quantisation: activations are quantised on the fly with one scale per batch, so nothing needs
+    calibrating, but a pair's logits depend a little on the pairs batched with it. Per channel, not per tensor
+    (per-tensor scales moved more labels). About twice the fp32 speed, at a cost in contradicts F1
+    (benchmarks/results/relation_runtime.json, models/README.md): the service asks for it only with
+    CLAIMLENS_RELATION_INT8.
+    """
+    import warnings
+
+    import torch
+    from torch.ao.quantization import per_channel_dynamic_qconfig, quantize_dynamic
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization announces its move to torchao; torch is pinned
+        return quantize_dynamic(model, {torch.nn.Linear: per_channel_dynamic_qconfig}, dtype=torch.qint8)
+
+
 def _lora_config(adapter: pathlib.Path) -> Any:
     """Read adapter_config.json, dropping keys this peft version does not know (the GPU may run another one)."""
     import dataclasses
@@ -157,8 +176,13 @@ def _lora_config(adapter: pathlib.Path) -> Any:
 
 def load_cross_encoder_classifier(
     model_dir: str | pathlib.Path, encode: Encoder | None = None, base_model_path: str | None = None,
+    int8: bool = False,
 ) -> PairModelClassifier:
-    """Load `adapter/` + `manifest.json` from model_dir as a PairModelClassifier (CPU, temperature applied)."""
+    """Load `adapter/` + `manifest.json` from model_dir as a PairModelClassifier (CPU, temperature applied).
+
+    With int8, the merged model is quantised (`quantize_int8`) and divided by the manifest's `temperature_int8`
+    (fitted on the int8 logits by models/calibrate_relation.py) when it has one.
+    """
     directory = pathlib.Path(model_dir)
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
     if tuple(manifest["labels"]) != tuple(str(kind) for kind in LABEL_ORDER):
@@ -168,7 +192,11 @@ def load_cross_encoder_classifier(
 
         encode = Embedder().encode
     model, tokenizer = load_peft_model(directory, base_model_path, bool(manifest.get("base_fp16_rounded", False)))
+    temperature = float(manifest["temperature"])
+    if int8:
+        model = quantize_int8(model)
+        temperature = float(manifest.get("temperature_int8", temperature))
     return PairModelClassifier(CrossEncoderPairModel(
-        model, tokenizer, encode, temperature=float(manifest["temperature"]),
+        model, tokenizer, encode, temperature=temperature,
         max_length=int(manifest["max_length"]), top_sentences=int(manifest["top_sentences"]),
     ))
