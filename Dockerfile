@@ -6,7 +6,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     HF_HUB_OFFLINE=1 \
-    CLAIMLENS_RELATION_MODEL_DIR=/app/models/relation_xenc
+    CLAIMLENS_RELATION_MODEL_DIR=/app/models/relation_xenc \
+    CLAIMLENS_ATTRIBUTION_TAGGER_DIR=/app/models/attribution_tagger
 
 WORKDIR /app
 
@@ -20,8 +21,11 @@ COPY pyproject.toml /tmp/src/
 COPY service /tmp/src/service
 RUN cd /tmp/src && pip install . && cd / && rm -rf /tmp/src
 
-# The relation model is not part of the Python package; settings point at it through the env above.
+# The trained models are not part of the Python package; settings point at them through the env above.
 COPY models/relation_xenc ./models/relation_xenc
+COPY models/attribution_tagger ./models/attribution_tagger
+# Without it claim matching silently falls back to reciprocal-rank fusion (FusionRanker.load).
+COPY models/matching ./models/matching
 # Demo corpus: `docker compose exec api claimlens seed /app/seeds`.
 COPY seeds ./seeds
 

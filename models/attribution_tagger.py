@@ -44,16 +44,13 @@ CPU smoke test::
 from __future__ import annotations
 
 import argparse
-import bisect
 import gzip
 import hashlib
-import itertools
 import json
 import logging
 import math
 import platform
 import random
-import re
 import shlex
 import sys
 import tempfile
@@ -69,6 +66,18 @@ if str(MODELS_DIR) not in sys.path:
 import evaluate_polnear as ep  # noqa: E402
 from extraction_inputs import overlap  # noqa: E402
 
+if str(MODELS_DIR.parent) not in sys.path:
+    sys.path.insert(0, str(MODELS_DIR.parent))
+# The decoding and windowing the service runs (numpy-free, no spaCy: importable on the GPU machine too).
+from service.domain.attribution_tagger import (  # noqa: E402
+    LABEL_ID,
+    LABELS,
+    MAX_LENGTH,
+    labels_to_spans,
+    windows,
+)
+from service.domain.attribution_tagger import nearest as nearest_source  # noqa: E402
+
 log = logging.getLogger("attribution_tagger")
 
 REPO_ROOT = MODELS_DIR.parent
@@ -76,13 +85,7 @@ DEVDATA = REPO_ROOT / ".devdata"
 DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "polnear"
 DEFAULT_BASE = DEVDATA / "minilm_base"
 DEFAULT_RESULT = MODELS_DIR / "results" / "polnear_tagger_dev.json"
-KINDS = ("Source", "Cue", "Content")
-LABELS = ("O", *(f"{p}-{k}" for k in KINDS for p in ("B", "I")))
-LABEL_ID = {label: i for i, label in enumerate(LABELS)}
 LORA_TARGETS = ["query", "key", "value", "output.dense", "intermediate.dense"]
-MAX_WINDOW_TOKENS = 200
-MAX_LENGTH = 256
-SENTENCE_END = re.compile(r"(?<=[.!?\"”’])\s+|\n+")
 
 Span = tuple[int, int]
 LabeledSpan = tuple[int, int, str]
@@ -106,66 +109,14 @@ def spans_to_labels(offsets: Sequence[Sequence[int]], spans: Iterable[Sequence[A
     return labels
 
 
-def labels_to_spans(offsets: Sequence[Sequence[int]], labels: Sequence[int]) -> list[LabeledSpan]:
-    """Decode BIO label ids into (start, end, kind) char spans; an I- without its B- opens a span (lenient)."""
-    spans: list[LabeledSpan] = []
-    current: list[Any] | None = None
-    for (start, end), label_id in zip(offsets, labels, strict=True):
-        if end <= start or label_id < 0:
-            continue
-        label = LABELS[label_id]
-        if label == "O":
-            current = None
-            continue
-        prefix, kind = label.split("-", 1)
-        if prefix == "I" and current is not None and current[2] == kind:
-            current[1] = end
-            spans[-1] = (current[0], current[1], kind)
-            continue
-        current = [start, end, kind]
-        spans.append((start, end, kind))
-    return spans
 
 
-def nearest_source(content: Span, sources: Sequence[Span]) -> Span | None:
-    """Return the Source nearest to a Content by character gap (ties: the earlier one), or None."""
-    def gap(src: Span) -> int:
-        return max(0, src[0] - content[1], content[0] - src[1])
-
-    return min(sources, key=lambda src: (gap(src), src[0]), default=None)
 
 
-def cut_points(text: str, spans: Sequence[LabeledSpan]) -> list[int]:
-    """Return the char positions after sentence / paragraph ends that fall outside every span."""
-    points = [m.end() for m in SENTENCE_END.finditer(text)]
-    return [p for p in points if 0 < p < len(text) and not any(s < p < e for s, e, _ in spans)]
 
 
-def windows(text: str, token_starts: Sequence[int], spans: Sequence[LabeledSpan],
-            max_tokens: int = MAX_WINDOW_TOKENS) -> list[Span]:
-    """Split a text into windows of at most `max_tokens` tokens, cutting at `cut_points` when possible."""
-    def count(a: int, b: int) -> int:
-        return bisect.bisect_left(token_starts, b) - bisect.bisect_left(token_starts, a)
-
-    bounds = [0, *cut_points(text, spans), len(text)]
-    units: list[Span] = []
-    for a, b in itertools.pairwise(bounds):
-        units.extend(split_long(a, b, token_starts, max_tokens))
-    out: list[Span] = []
-    for a, b in units:
-        if out and count(out[-1][0], b) <= max_tokens:
-            out[-1] = (out[-1][0], b)
-        else:
-            out.append((a, b))
-    return out
 
 
-def split_long(a: int, b: int, token_starts: Sequence[int], max_tokens: int) -> list[Span]:
-    """Cut [a, b) every `max_tokens` tokens (used only when no allowed cut point is close enough)."""
-    inside = token_starts[bisect.bisect_left(token_starts, a):bisect.bisect_left(token_starts, b)]
-    cuts = [inside[i] for i in range(max_tokens, len(inside), max_tokens)]
-    edges = [a, *cuts, b]
-    return [(x, y) for x, y in itertools.pairwise(edges) if y > x]
 
 
 def clip(spans: Sequence[LabeledSpan], window: Span) -> list[list[Any]]:

@@ -32,7 +32,7 @@ REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
 DEFAULT_GOLD = REPO_ROOT / "tests" / "data" / "seeds_gold.json"
 DEFAULT_SEEDS = REPO_ROOT / "seeds"
 DEFAULT_OUT = REPO_ROOT / "models" / "results" / "extraction_seeds.json"
-DEFAULT_EXTRACTOR = "service.domain.extraction:StatementExtractor"
+DEFAULT_EXTRACTOR = "service.runtime:served_extractor"  # the rules + tagger, as CLAIMLENS_* settings say
 FUZZY_THRESHOLD = 90.0
 SPEAKER_TIE_BREAK = 0.001  # added to a pair's overlap when the speakers agree; 1,000 pairs stay below 1 char
 # The publication-date line of a seed file: ` date YYYY-MM-DD`, then one space or a newline before the text.

@@ -360,10 +360,11 @@ def evaluate(root: Path, limit: int | None, keep: int) -> dict[str, Any]:
     """Run the extractor over PolNeAR dev and return the referee's figures, extras and the error analysis."""
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
-    from service.domain.extraction import REPORTING_VERBS, StatementExtractor, load_spacy
+    from service.domain.extraction import REPORTING_VERBS, load_spacy
+    from service.runtime import served_extractor
 
     started = time.perf_counter()
-    extractor = StatementExtractor()
+    extractor = served_extractor()  # as the service runs it (CLAIMLENS_EXTRACTION_TAGGER=false: rules alone)
     loaded = time.perf_counter()
     analysis = Analysis(covered=frozenset(REPORTING_VERBS | {"according to"}), cues=CueLemmas(load_spacy()))
     with open(root / "metadata.tsv") as handle:

@@ -214,10 +214,10 @@ def evaluate(root: Path, subsets: list[str], limit: int | None, keep: int) -> di
     """Run the extractor over the chosen TBAQ subsets; return per-subset and combined figures with the analysis."""
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
-    from service.domain.extraction import StatementExtractor
+    from service.runtime import served_extractor
 
     started = time.perf_counter()
-    extractor = StatementExtractor()
+    extractor = served_extractor()  # as the service runs it (CLAIMLENS_EXTRACTION_TAGGER=false: rules alone)
     result: dict[str, Any] = {"model_load_seconds": round(time.perf_counter() - started, 1)}
     combined = Totals()
     analysis = Analysis(keep=keep)

@@ -6,6 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.domain.attribution_tagger import AttributionTagger
 from service.domain.embedding import Embedder
 from service.domain.extraction import StatementExtractor
 from service.domain.matching import FusionRanker
@@ -60,10 +61,21 @@ def load_models(settings: Settings) -> Models:
         torch.set_num_threads(settings.torch_threads)
     embedder = Embedder()
     relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8)
-    models = Models(embedder, StatementExtractor(), relation, FusionRanker.load(settings.matching_model_path))
+    models = Models(embedder, build_extractor(settings), relation, FusionRanker.load(settings.matching_model_path))
     logger.info("models loaded (relation model from %s%s)", settings.relation_model_dir,
                 ", int8" if settings.relation_int8 else "")
     return models
+
+
+def build_extractor(settings: Settings) -> StatementExtractor:
+    """The statement extractor the service runs: the rules, plus the attribution tagger unless it is turned off."""
+    tagger = AttributionTagger.load(settings.attribution_tagger_dir) if settings.extraction_tagger else None
+    return StatementExtractor(tagger=tagger)
+
+
+def served_extractor() -> StatementExtractor:
+    """`build_extractor` for the settings in the environment (for `--extractor service.runtime:served_extractor`)."""
+    return build_extractor(Settings.from_env())
 
 
 def relation_classifier(model_dir: Path, embedder: Embedder, int8: bool = False) -> PairModelClassifier:

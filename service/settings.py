@@ -30,6 +30,10 @@ class Settings:
     # (activations are scaled per batch); benchmarks/results/relation_runtime.json, models/README.md. Off: fp32.
     relation_int8: bool = False
     matching_model_path: Path = REPO_ROOT / "models" / "matching" / "fusion.json"
+    # The trained attribution tagger adds the attributions the extraction rules miss (models/README.md,
+    # extraction); off: the rules alone (faster, more precise, lower recall).
+    extraction_tagger: bool = True
+    attribution_tagger_dir: Path = REPO_ROOT / "models" / "attribution_tagger"
     max_text_chars: int = 200_000
     max_request_bytes: int = 2 * 1024 * 1024
     list_limit_max: int = 500

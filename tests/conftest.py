@@ -33,7 +33,16 @@ def relation_classifier(embedder: Embedder) -> PairModelClassifier:
 
 @pytest.fixture(scope="session")
 def extractor() -> StatementExtractor:
-    """Return the statement extractor with the real spaCy pipeline, loaded once."""
+    """Return the statement extractor as the service runs it (spaCy rules + the trained tagger), loaded once."""
+    from service.runtime import build_extractor
+    from service.settings import Settings
+
+    return build_extractor(Settings())
+
+
+@pytest.fixture(scope="session")
+def rule_extractor() -> StatementExtractor:
+    """Return the extraction rules alone (no tagger), loaded once."""
     from service.domain.extraction import StatementExtractor
 
     return StatementExtractor()

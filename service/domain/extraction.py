@@ -34,9 +34,11 @@ import datetime as dt
 import logging
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from service.domain.attribution_tagger import AttributionTagger, TaggedAttribution
 from service.domain.dates import ResolvedDate, find_time_expressions, resolve_date
 from service.domain.entities import (
     DateBasis,
@@ -376,9 +378,10 @@ class _Candidate:
 class StatementExtractor:
     """Extract attributed statements with speakers and dates from news text (thread-safe)."""
 
-    def __init__(self, nlp: Any = None) -> None:
+    def __init__(self, nlp: Any = None, tagger: AttributionTagger | None = None) -> None:
         self._nlp = _with_paragraph_boundaries(nlp if nlp is not None else load_spacy())
         self._lock = threading.Lock()
+        self._tagger = tagger  # None: the rules alone
 
     def extract(self, text: str, published_at: dt.date | None) -> Extraction:
         """Return the statements and time expressions of one text."""
@@ -387,6 +390,8 @@ class StatementExtractor:
         expressions = find_time_expressions(doc, published_at)
         quotes = find_quotes(text)
         candidates = _find_candidates(doc, quotes)
+        if self._tagger is not None:
+            candidates += _tagged_candidates(doc, self._tagger.tag(text), candidates)
         statements = _build_statements(text, doc, candidates, quotes, expressions, published_at)
         logger.debug("extracted %d statements from %d characters", len(statements), len(text))
         return Extraction(statements=tuple(statements), time_expressions=expressions)
@@ -454,6 +459,38 @@ def _find_candidates(doc: Any, quotes: list[Span]) -> list[_Candidate]:
     return candidates
 
 
+def _tagged_candidates(doc: Any, tagged: Sequence[TaggedAttribution], rules: list[_Candidate]) -> list[_Candidate]:
+    """Candidates for the tagger's attributions that have a Source and whose Content no rule candidate claims."""
+    claimed = [(c.claim_start, c.claim_end) for c in rules if c.claim_start >= 0]
+    found = []
+    for item in tagged:
+        start, end = item.content
+        if item.source is None or any(a < end and start < b for a, b in claimed):
+            continue
+        complementiser = _LEADING_THAT.match(doc.text, start, end)
+        if complementiser:  # "counter that X": the claim is X, as the rules read a that-clause
+            start = complementiser.end()
+        source = doc.char_span(*item.source, alignment_mode="expand")
+        content = doc.char_span(start, end, alignment_mode="expand")
+        if source is None or content is None or not _has_finite_verb(content):
+            continue  # a noun phrase is a topic, not a checkable statement (PolNeAR annotates both)
+        sentence = content[0].sent
+        cue_start, cue_end = item.cue if item.cue is not None else (start, start)
+        found.append(_Candidate(
+            start, end, doc.text[cue_start:cue_end] if item.cue is not None else None, cue_start, cue_end,
+            Span(sentence.start_char, sentence.end_char), source.start_char, source.end_char,
+            _person_in(source.root, source.start_char, source.end_char),
+        ))
+    return found
+
+
+def _has_finite_verb(span: Any) -> bool:
+    """Tell whether a span holds a finite verb: a statement, not a bare noun phrase ("their response to it")."""
+    return any(token.tag_ in _FINITE_TAGS for token in span)
+
+
+_FINITE_TAGS = frozenset({"VBD", "VBP", "VBZ", "MD"})
+_LEADING_THAT = re.compile(r"that\s+", re.IGNORECASE)
 _LABEL = re.compile(r"^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):[ \t]+(?=\S)", re.MULTILINE)
 _NOT_SPEAKER_LABELS = frozenset(
     {"correction", "clarification", "update", "note", "watch", "read", "related", "editor", "photo", "video"}

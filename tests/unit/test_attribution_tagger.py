@@ -15,6 +15,8 @@ from attribution_tagger import (
     windows,
 )
 
+from service.domain.attribution_tagger import TaggedAttribution, attributions_in_window, merge_fragments
+
 TEXT = "Obama said that the economy is growing fast ."
 # whitespace tokens with a [CLS] / [SEP] pair of (0, 0) offsets around them, as a fast tokenizer gives
 OFFSETS = [(0, 0), (0, 5), (6, 10), (11, 15), (16, 19), (20, 27), (28, 30), (31, 38), (39, 43), (44, 45), (0, 0)]
@@ -59,3 +61,25 @@ def test_windows_respect_the_token_limit_and_avoid_cutting_spans() -> None:
     starts = [0, 4, 9, 15, 21, 26]
     assert windows(text, starts, [], max_tokens=2) == [(0, 9), (9, 21), (21, 30)]
     assert windows(text, starts, [(4, 19, "Content")], max_tokens=4) == [(0, 21), (21, 30)]
+
+
+def test_each_content_takes_the_source_of_its_nearest_cue() -> None:
+    # "Obama said X, and Biden warned Y": Y's cue is "warned", whose nearest Source is Biden, not Obama.
+    spans = [(0, 5, "Source"), (6, 10, "Cue"), (11, 20, "Content"), (26, 31, "Source"), (32, 38, "Cue"),
+             (39, 50, "Content")]
+    found = attributions_in_window(spans)
+    assert [(a.content, a.cue, a.source) for a in found] == [((11, 20), (6, 10), (0, 5)),
+                                                            ((39, 50), (32, 38), (26, 31))]
+
+
+def test_a_content_without_a_cue_takes_the_nearest_source_outside_it() -> None:
+    spans = [(0, 30, "Content"), (10, 15, "Source"), (35, 40, "Source")]
+    (found,) = attributions_in_window(spans)
+    assert found.cue is None and found.source == (35, 40)
+
+
+def test_fragments_of_one_source_merge_within_the_gap_only() -> None:
+    quote = [TaggedAttribution((0, 40), (45, 49), (50, 55)), TaggedAttribution((60, 90), (45, 49), (50, 55)),
+             TaggedAttribution((300, 320), (45, 49), (50, 55)), TaggedAttribution((325, 340), None, (400, 405))]
+    merged = merge_fragments(quote, gap=80)
+    assert [m.content for m in merged] == [(0, 90), (300, 320), (325, 340)]

@@ -1,0 +1,45 @@
+"""The trained attribution tagger inside extraction: what it adds to the rules, and what it leaves out."""
+from __future__ import annotations
+
+import datetime as dt
+
+from service.domain.attribution_tagger import TaggedAttribution
+from service.domain.entities import SpeakerKind
+from service.domain.extraction import StatementExtractor, _tagged_candidates, load_spacy
+
+PUBLISHED = dt.date(2022, 4, 1)
+COUNTER = "Environmental groups counter that the pipeline threatens the drinking water of 40,000 residents."
+
+
+def test_the_tagger_adds_an_attribution_the_rules_miss(
+    extractor: StatementExtractor, rule_extractor: StatementExtractor,
+) -> None:
+    assert rule_extractor.extract(COUNTER, PUBLISHED).statements == ()
+    (statement,) = extractor.extract(COUNTER, PUBLISHED).statements
+    assert statement.claim == "The pipeline threatens the drinking water of 40,000 residents."
+    assert statement.speaker.name == "Environmental groups"
+    assert statement.speaker.kind is SpeakerKind.ORGANISATION
+    assert statement.cue == "counter"
+    assert COUNTER[statement.claim_span.start:statement.claim_span.end].startswith("the pipeline threatens")
+    assert statement.date == PUBLISHED
+
+
+def test_rule_statements_are_kept_as_the_rules_read_them(
+    extractor: StatementExtractor, rule_extractor: StatementExtractor,
+) -> None:
+    text = ("Senator Jane Doe said on Thursday that the agency hid the inspection report. "
+            "Environmental groups counter that the pipeline threatens the drinking water of 40,000 residents.")
+    (by_rule,) = rule_extractor.extract(text, PUBLISHED).statements
+    both = extractor.extract(text, PUBLISHED).statements
+    assert by_rule in both
+    assert [s.speaker.name for s in both] == ["Jane Doe", "Environmental groups"]
+
+
+def test_a_tagged_noun_phrase_is_not_a_statement() -> None:
+    text = "Doe cited the pipeline's record of spills. Doe argued that the pipeline leaks every year."
+    doc = load_spacy()(text)
+    source_first, source_second = (0, 3), (43, 46)
+    noun_phrase = TaggedAttribution((10, 41), (4, 9), source_first)
+    clause = TaggedAttribution((54, 88), (47, 53), source_second)
+    kept = _tagged_candidates(doc, [noun_phrase, clause], [])
+    assert [(c.claim_start, c.claim_end, c.cue) for c in kept] == [(59, 88, "argued")]
