@@ -470,7 +470,10 @@ def _tagged_candidates(doc: Any, tagged: Sequence[TaggedAttribution], rules: lis
         complementiser = _LEADING_THAT.match(doc.text, start, end)
         if complementiser:  # "counter that X": the claim is X, as the rules read a that-clause
             start = complementiser.end()
-        source = doc.char_span(*item.source, alignment_mode="expand")
+        source_start, source_end = item.source
+        # A speaker is named on one line: a Source across a line break has page furniture before it ("TT Ads").
+        source_start = doc.text.rfind("\n", source_start, source_end) + 1 or source_start
+        source = doc.char_span(source_start, source_end, alignment_mode="expand")
         content = doc.char_span(start, end, alignment_mode="expand")
         if source is None or content is None or not _has_finite_verb(content):
             continue  # a noun phrase is a topic, not a checkable statement (PolNeAR annotates both)

@@ -43,3 +43,12 @@ def test_a_tagged_noun_phrase_is_not_a_statement() -> None:
     clause = TaggedAttribution((54, 88), (47, 53), source_second)
     kept = _tagged_candidates(doc, [noun_phrase, clause], [])
     assert [(c.claim_start, c.claim_end, c.cue) for c in kept] == [(59, 88, "argued")]
+
+
+def test_a_tagged_source_across_a_line_break_keeps_its_last_line() -> None:
+    text = "TT Ads\n\nKremlin confirms that troops are moving to Belarus."
+    doc = load_spacy()(text)
+    tagged = TaggedAttribution((25, 59), (16, 24), (0, 15))
+    (candidate,) = _tagged_candidates(doc, [tagged], [])
+    assert text[candidate.speaker_start:candidate.speaker_end] == "Kremlin"
+    assert text[candidate.claim_start:candidate.claim_end] == "troops are moving to Belarus."  # "that" left out
