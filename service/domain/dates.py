@@ -68,6 +68,8 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?P<unit>week|month|year)\b",
         ),
         ("same_day", r"(?i)\b(?:the\s+same\s+day|that\s+day)\b"),
+        # Before "ago": "a year ago" in an earnings report is the year-ago quarter (TimeBank annotates it so).
+        ("year_before", r"(?i)\b(?:a|one)\s+year\s+(?:ago|earlier|before)\b|\byear-(?:ago|earlier)\b(?!\s+quarter)"),
         (
             "ago",
             r"(?i)\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten)\s+"
@@ -263,6 +265,8 @@ def _resolve_match(kind: str, match: re.Match[str], published_at: dt.date | None
         return _resolve_period(groups, published_at)
     if kind == "ago":
         return _resolve_ago(match.group(0).lower(), published_at)
+    if kind == "year_before":
+        return _resolve_year_before(match, published_at)
     if kind in _REFERENCES:
         return _REFERENCES[kind]
     if kind == "named_month":
@@ -439,6 +443,25 @@ def _resolve_ago(phrase: str, published_at: dt.date | None) -> str | None:
         index = published_at.year * 12 + published_at.month - 1 - count
         return f"{index // 12:04d}-{index % 12 + 1:02d}"
     return f"{published_at.year - count:04d}"
+
+
+def _resolve_year_before(match: re.Match[str], published_at: dt.date | None) -> str | None:
+    """"a year ago / earlier": the year before publication, or the year-ago quarter in a sentence about quarters."""
+    if published_at is None:
+        return None
+    if _QUARTER_WORD.search(_sentence_around(match.string, match.start(), match.end())):
+        return _resolve_named_quarter("year-ago", published_at)
+    return f"{published_at.year - 1:04d}"
+
+
+def _sentence_around(text: str, start: int, end: int) -> str:
+    """The text between the sentence ends (". " or a line break) before start and after end."""
+    begin = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+    stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
+    return text[begin:min(stops) if stops else len(text)]
+
+
+_QUARTER_WORD = re.compile(r"(?i)\bquarter(?:ly)?\b|\bperiod\b")
 
 
 def _resolve_entity(phrase: str, published_at: dt.date | None) -> str | None:

@@ -112,3 +112,11 @@ def test_ages_and_frequencies_are_not_dates() -> None:
 
     doc = load_spacy()("The 6-year-old boy reads daily, and the company reports quarterly.")
     assert [e.text for e in find_time_expressions(doc, OCTOBER_27_1989)] == []
+
+
+def test_a_year_ago_is_the_year_ago_quarter_in_a_sentence_about_quarters() -> None:
+    published = dt.date(1989, 10, 25)
+    text = "Net income rose 12% from a year ago in the quarter. Sales were flat a year earlier, the company said."
+    found = values(text, published)
+    assert found["a year ago"] == "1988-Q3"  # the last reported quarter (Q3 1989), a year before
+    assert found["a year earlier"] == "1988"
