@@ -452,6 +452,7 @@ def _find_candidates(doc: Any, quotes: list[Span]) -> list[_Candidate]:
         verbal = [v for v in verbal if v.frame != "argument" or not _reported_inside(v, verbal + according)]
         candidates.extend(verbal + according + nominal)
     candidates.extend(_from_labels(doc))
+    candidates.extend(_from_headline_says(doc))
     candidates.extend(_from_dash_signatures(doc, quotes))
     candidates.sort(
         key=lambda c: (c.speaker_start if c.speaker_start is not None else c.cue_start, c.cue_start)
@@ -498,6 +499,12 @@ _LABEL = re.compile(r"^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):[
 _NOT_SPEAKER_LABELS = frozenset(
     {"correction", "clarification", "update", "note", "watch", "read", "related", "editor", "photo", "video"}
 )
+# A whole line: "CLAIM, says WHO" with WHO one to four capitalised words (a headline; its parse is unreliable).
+_HEADLINE_SAYS = re.compile(
+    r"^[ \t]*(?P<claim>[^\n]{12,}?),[ \t]+(?P<cue>says|say|claims|warns|insists)[ \t]+"
+    r"(?P<who>[A-Z][\w.'’&-]*(?:[ \t]+[A-Z][\w.'’&-]*){0,3})[ \t]*$",
+    re.MULTILINE,
+)
 _DASH_SIGNATURE = re.compile(r"[―—][ \t]*([A-Z][^\n―—“”\"]{1,60}?)[ \t.]*$", re.MULTILINE)
 
 
@@ -533,6 +540,19 @@ def _from_labels(doc: Any) -> list[_Candidate]:
             continue
         person = label.title() if label.isupper() else _person_in(span.root, match.start(1), match.end(1))
         found.append(_labelled_candidate(span, match.span(1), (match.end(), end), ":", match.end(1), person))
+    return found
+
+
+def _from_headline_says(doc: Any) -> list[_Candidate]:
+    """Return a headline line of the form "Russian Claim ... Is False, says US" (the parse of a title is unreliable)."""
+    found: list[_Candidate] = []
+    for match in _HEADLINE_SAYS.finditer(doc.text):
+        name = doc.char_span(*match.span("who"), alignment_mode="expand")
+        if name is None or len(match.group("claim").split()) < 3:
+            continue
+        person = _person_in(name.root, name.start_char, name.end_char)
+        found.append(_labelled_candidate(name, match.span("who"), match.span("claim"), match.group("cue"),
+                                         match.start("cue"), person))
     return found
 
 

@@ -233,3 +233,13 @@ def test_stance_verb_inside_a_quotation_is_part_of_the_quote(extractor: Statemen
     statement = only_statement(extractor, text)
     assert statement.speaker.name == "Maria Gomez"
     assert statement.claim == "Nobody wants to bus their kids to a school across town."
+
+
+def test_a_headline_ending_says_us_is_the_united_states_claim(rule_extractor: StatementExtractor) -> None:
+    text = ("Russian Claim of Withdrawing Troops from Ukraine Border is False, says US\n\n"
+            "A senior US source said 7,000 additional troops had arrived in recent days.")
+    statements = rule_extractor.extract(text, dt.date(2022, 2, 17)).statements
+    headline = next(s for s in statements if s.claim_span.start == 0)
+    assert headline.speaker.name == "United States"
+    assert headline.cue == "says"
+    assert text[headline.claim_span.start:headline.claim_span.end].endswith("is False")
