@@ -31,7 +31,7 @@ class Settings:
     relation_int8: bool = False
     matching_model_path: Path = REPO_ROOT / "models" / "matching" / "fusion.json"
     # The trained attribution tagger adds the attributions the extraction rules miss (models/README.md,
-    # extraction); off: the rules alone (faster, more precise, lower recall).
+    # extraction); off: the rules alone (more precise, lower recall).
     extraction_tagger: bool = True
     attribution_tagger_dir: Path = REPO_ROOT / "models" / "attribution_tagger"
     max_text_chars: int = 200_000

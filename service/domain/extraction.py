@@ -473,7 +473,8 @@ def _tagged_candidates(doc: Any, tagged: Sequence[TaggedAttribution], rules: lis
             start = complementiser.end()
         source_start, source_end = item.source
         # A speaker is named on one line: a Source across a line break has page furniture before it ("TT Ads").
-        source_start = doc.text.rfind("\n", source_start, source_end) + 1 or source_start
+        line_break = doc.text.rfind("\n", source_start, source_end)
+        source_start = line_break + 1 if line_break >= 0 else source_start
         source = doc.char_span(source_start, source_end, alignment_mode="expand")
         content = doc.char_span(start, end, alignment_mode="expand")
         if source is None or content is None or not _has_finite_verb(content):
