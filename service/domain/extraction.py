@@ -390,9 +390,12 @@ class StatementExtractor:
         expressions = find_time_expressions(doc, published_at)
         quotes = find_quotes(text)
         candidates = _find_candidates(doc, quotes)
-        if self._tagger is not None:
-            candidates += _tagged_candidates(doc, self._tagger.tag(text), candidates)
         statements = _build_statements(text, doc, candidates, quotes, expressions, published_at)
+        if self._tagger is not None:
+            claimed = [(s.claim_span.start, s.claim_span.end) for s in statements]
+            tagged = _tagged_candidates(doc, self._tagger.tag(text), claimed)
+            if tagged:
+                statements = _build_statements(text, doc, candidates + tagged, quotes, expressions, published_at)
         logger.debug("extracted %d statements from %d characters", len(statements), len(text))
         return Extraction(statements=tuple(statements), time_expressions=expressions)
 
@@ -460,9 +463,10 @@ def _find_candidates(doc: Any, quotes: list[Span]) -> list[_Candidate]:
     return candidates
 
 
-def _tagged_candidates(doc: Any, tagged: Sequence[TaggedAttribution], rules: list[_Candidate]) -> list[_Candidate]:
-    """Candidates for the tagger's attributions that have a Source and whose Content no rule candidate claims."""
-    claimed = [(c.claim_start, c.claim_end) for c in rules if c.claim_start >= 0]
+def _tagged_candidates(
+    doc: Any, tagged: Sequence[TaggedAttribution], claimed: Sequence[tuple[int, int]],
+) -> list[_Candidate]:
+    """Candidates for the tagger's attributions that have a Source and whose Content no rule statement claims."""
     found = []
     for item in tagged:
         start, end = item.content
