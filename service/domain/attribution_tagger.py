@@ -6,8 +6,8 @@ windows of at most 200 tokens cut at sentence and paragraph ends; trained on Pol
 it and the Source nearest to that Cue (the Source nearest to the Content when no Cue is tagged), in its window and
 outside it; the Content fragments of one Source within `MERGE_GAP_CHARS` are one attribution (a quote interrupted by
 "he said" is one Content in PolNeAR). The rules stay the precise path; `StatementExtractor` adds a tagged
-attribution only where no rule candidate claims the same text (models/README.md, extraction: the union measured
-on PolNeAR dev).
+attribution only where no statement of the rules claims the same text (models/README.md, extraction: the union
+measured on PolNeAR dev).
 """
 from __future__ import annotations
 
