@@ -64,13 +64,11 @@ from train_relation_baseline import (  # noqa: E402
     NLI_LABELS,
     EmbeddingCache,
     Example,
-    fnc_examples,
-    is_fnc_dev,
-    load_fnc,
+    fnc_dev_examples,
     snli_examples,
 )
 
-from service.domain.relation_xenc import load_peft_model, reduce_passages, softmax  # noqa: E402
+from service.domain.relation_xenc import load_peft_model, quantize_int8, reduce_passages, softmax  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 BATCH_SIZE = 32
@@ -106,13 +104,6 @@ def seeded_sample(examples: Sequence[Example], size: int, seed: int, name: str) 
     return [examples[i] for i in keep]
 
 
-def fnc_dev(data_dir: pathlib.Path) -> list[Example]:
-    """Return every FNC-1 dev example (train_stances rows whose Body ID % 10 == 0), full bodies."""
-    rows, _ = load_fnc(data_dir)
-    dev_ids = sorted({body_id for _, body_id, _ in rows if is_fnc_dev(body_id)})
-    return [example for example, _ in fnc_examples(data_dir, keep=dev_ids)]
-
-
 def reduced_pairs(examples: Sequence[Example], cache: EmbeddingCache, top_sentences: int) -> Pairs:
     """Return (claim, other) pairs with each `other` reduced to its top sentences, as the service does."""
     pairs = [(e.claim, e.other) for e in examples]
@@ -136,14 +127,18 @@ def torch_runtime(name: str, model: Any, prepare_seconds: float, notes: str) -> 
 
 
 def quantize_torch(model: Any, per_channel: bool = False) -> Any:
-    """Return a dynamically quantized copy (int8 weights of every nn.Linear, activations quantized per batch)."""
-    import torch
-    from torch.ao.quantization import default_dynamic_qconfig, per_channel_dynamic_qconfig, quantize_dynamic
+    """Return a dynamically quantized copy: int8 weights of every nn.Linear, activations quantized per batch.
 
-    qconfig = per_channel_dynamic_qconfig if per_channel else default_dynamic_qconfig
+    Per channel, it is the service's own `quantize_int8` (what CLAIMLENS_RELATION_INT8 serves).
+    """
+    import torch
+    from torch.ao.quantization import default_dynamic_qconfig, quantize_dynamic
+
+    if per_channel:
+        return quantize_int8(copy.deepcopy(model))
     with warnings.catch_warnings():  # torch.ao.quantization is deprecated in favour of torchao, still shipped
         warnings.simplefilter("ignore")
-        return quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear: qconfig}, dtype=torch.qint8)
+        return quantize_dynamic(copy.deepcopy(model), {torch.nn.Linear: default_dynamic_qconfig}, dtype=torch.qint8)
 
 
 def export_onnx(model: Any, example: dict[str, np.ndarray], path: pathlib.Path) -> None:
@@ -408,7 +403,7 @@ def data_sets(args: argparse.Namespace, top_sentences: int) -> tuple[dict[str, P
     """Return the timing sets and the accuracy sets (examples with their reduced pairs)."""
     cache = EmbeddingCache(args.cache)
     snli = snli_examples(args.data_dir / "snli" / "snli_test.tsv", "snli_test")
-    fnc = fnc_dev(args.data_dir)
+    fnc = fnc_dev_examples(args.data_dir)
     speed_snli = seeded_sample(snli, args.claim_pairs, args.seed, "speed_claim_claim")
     speed_fnc = seeded_sample(fnc, args.passage_pairs, args.seed, "speed_claim_passage")
     random.Random(args.seed).shuffle(speed_snli)  # served batches are not sorted by length

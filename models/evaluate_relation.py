@@ -45,7 +45,7 @@ from train_relation_baseline import (
 from service.domain.embedding import Embedder
 from service.domain.relation import PairModelClassifier
 from service.domain.relation_model import PairNetwork, featurize_pairs, load_relation_classifier
-from service.domain.relation_xenc import reduce_passages, softmax
+from service.domain.relation_xenc import CrossEncoderPairModel, Encoder, load_cross_encoder, reduce_passages, softmax
 
 log = logging.getLogger("evaluate_relation")
 
@@ -90,9 +90,9 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     uncalibrated: dict[str, float] = {}  # cross-encoder only: each set's ECE at T = 1
 
     if cross_encoder:
-        pair_model = _load_cross_encoder(args.model_dir, manifest, cache.encode, args.threads, args.int8)
+        pair_model = _load_cross_encoder(args.model_dir, cache.encode, args.threads, args.int8)
         speed_encode = Embedder().encode if args.speed else None
-        speed_model = (_load_cross_encoder(args.model_dir, manifest, speed_encode, 0, args.int8) if args.speed
+        speed_model = (_load_cross_encoder(args.model_dir, speed_encode, 0, args.int8) if args.speed
                        else None)
         memo: dict[tuple[str, str], np.ndarray] = {}
 
@@ -126,9 +126,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
 
     results: dict[str, object] = {"model": manifest["name"] + ("_int8" if args.int8 else ""),
                                   "estimator": manifest.get("estimator", manifest.get("kind")),
-                                  "temperature": manifest["temperature"]}
-    if cross_encoder:
-        results["temperature"] = pair_model.temperature
+                                  "temperature": pair_model.temperature if cross_encoder else manifest["temperature"]}
     if args.sample:
         results["sampled"] = (f"each set: a fixed random sample of at most {args.sample} pairs "
                               f"(random.Random('{args.seed}:<set>')), not every pair")
@@ -217,24 +215,14 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     return results
 
 
-def _load_cross_encoder(model_dir: pathlib.Path, manifest: dict, encode: object, threads: int,
-                        int8: bool = False) -> object:
-    """Return the CrossEncoderPairModel of a train_relation.py folder (CPU, LoRA merged; fp32, or int8 as served)."""
+def _load_cross_encoder(model_dir: pathlib.Path, encode: Encoder | None, threads: int,
+                        int8: bool = False) -> CrossEncoderPairModel:
+    """Return the CrossEncoderPairModel of a train_relation.py folder as the service loads it, on `threads`."""
     import torch
-
-    from service.domain.relation_xenc import CrossEncoderPairModel, load_peft_model, quantize_int8
 
     if threads:
         torch.set_num_threads(threads)
-    model, tokenizer = load_peft_model(model_dir, None, bool(manifest.get("base_fp16_rounded", False)))
-    temperature = float(manifest["temperature"])
-    if int8:
-        model = quantize_int8(model)
-        temperature = float(manifest.get("temperature_int8", temperature))
-    return CrossEncoderPairModel(
-        model, tokenizer, encode, temperature=temperature,
-        max_length=int(manifest["max_length"]), top_sentences=int(manifest["top_sentences"]), batch_size=32,
-    )
+    return load_cross_encoder(model_dir, encode, int8=int8)
 
 
 def _speed(args: argparse.Namespace, fresh: object, encode: object, claims: Sequence[Example],

@@ -55,6 +55,7 @@ from train_relation_baseline import (  # noqa: E402
     Example,
     anli_examples,
     counterfactual_examples,
+    fnc_dev_examples,
     fnc_examples,
     is_fnc_calibration,
     is_fnc_dev,
@@ -173,7 +174,7 @@ def build_eval_rows(
     machine without ../shared; `evaluate_relation.py` stays the reference on CPU.
     """
     sets: list[tuple[str, list[Example]]] = [
-        ("fnc1_dev", [example for example, body_id in fnc_examples(data_dir) if is_fnc_dev(body_id)]),
+        ("fnc1_dev", fnc_dev_examples(data_dir)),
         ("snli_test", snli_examples(data_dir / "snli" / "snli_test.tsv", "snli_test")),
     ]
     negational = negational_rows(data_dir / "snli" / "snli_negational.tsv")

@@ -146,6 +146,11 @@ def fnc_examples(data_dir: pathlib.Path, keep: Sequence[int] | None = None) -> l
     ]
 
 
+def fnc_dev_examples(data_dir: pathlib.Path) -> list[Example]:
+    """Return every FNC-1 dev example (Body ID % 10 == 0), in file order, with the full bodies."""
+    return [example for example, body_id in fnc_examples(data_dir) if is_fnc_dev(body_id)]
+
+
 def snli_examples(path: pathlib.Path, source: str) -> list[Example]:
     """Return SNLI pairs (claim = hypothesis, other = premise) from a BECEL tsv."""
     return [

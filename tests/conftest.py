@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from typing import Any
 
 # huggingface_hub reads this when first imported, so it must be set before the model modules load.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -11,9 +12,11 @@ import pytest
 from service.domain.embedding import Embedder
 from service.domain.extraction import StatementExtractor
 from service.domain.relation import PairModelClassifier
+from service.domain.relation_xenc import CrossEncoderPairModel
 from service.settings import REPO_ROOT
 
 RELATION_BASELINE_DIR = REPO_ROOT / "models" / "relation_baseline"
+RELATION_XENC_DIR = REPO_ROOT / "models" / "relation_xenc"
 MATCHING_MODEL_PATH = REPO_ROOT / "models" / "matching" / "fusion.json"
 
 
@@ -32,6 +35,22 @@ def relation_classifier(embedder: Embedder) -> PairModelClassifier:
 
 
 @pytest.fixture(scope="session")
+def xenc_model(embedder: Embedder) -> CrossEncoderPairModel:
+    """Return the served relation_xenc cross-encoder (CPU, fp32, temperature applied), loaded once."""
+    from service.domain.relation_xenc import load_cross_encoder
+
+    return load_cross_encoder(RELATION_XENC_DIR, embedder.encode)
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    """Return the packaged spaCy pipeline, loaded once."""
+    from service.domain.extraction import load_spacy
+
+    return load_spacy()
+
+
+@pytest.fixture(scope="session")
 def extractor() -> StatementExtractor:
     """Return the statement extractor as the service runs it (spaCy rules + the trained tagger), loaded once."""
     from service.runtime import build_extractor
@@ -41,11 +60,11 @@ def extractor() -> StatementExtractor:
 
 
 @pytest.fixture(scope="session")
-def rule_extractor() -> StatementExtractor:
+def rule_extractor(nlp: Any) -> StatementExtractor:
     """Return the extraction rules alone (no tagger), loaded once."""
     from service.domain.extraction import StatementExtractor
 
-    return StatementExtractor()
+    return StatementExtractor(nlp)
 
 
 @pytest.fixture(scope="session")

@@ -174,11 +174,11 @@ def _lora_config(adapter: pathlib.Path) -> Any:
     return config
 
 
-def load_cross_encoder_classifier(
+def load_cross_encoder(
     model_dir: str | pathlib.Path, encode: Encoder | None = None, base_model_path: str | None = None,
     int8: bool = False,
-) -> PairModelClassifier:
-    """Load `adapter/` + `manifest.json` from model_dir as a PairModelClassifier (CPU, temperature applied).
+) -> CrossEncoderPairModel:
+    """Load `adapter/` + `manifest.json` from model_dir as a CrossEncoderPairModel (CPU, temperature applied).
 
     With int8, the merged model is quantised (`quantize_int8`) and divided by the manifest's `temperature_int8`
     (fitted on the int8 logits by models/calibrate_relation.py) when it has one.
@@ -196,7 +196,15 @@ def load_cross_encoder_classifier(
     if int8:
         model = quantize_int8(model)
         temperature = float(manifest.get("temperature_int8", temperature))
-    return PairModelClassifier(CrossEncoderPairModel(
+    return CrossEncoderPairModel(
         model, tokenizer, encode, temperature=temperature,
         max_length=int(manifest["max_length"]), top_sentences=int(manifest["top_sentences"]),
-    ))
+    )
+
+
+def load_cross_encoder_classifier(
+    model_dir: str | pathlib.Path, encode: Encoder | None = None, base_model_path: str | None = None,
+    int8: bool = False,
+) -> PairModelClassifier:
+    """`load_cross_encoder` behind the RelationClassifier interface."""
+    return PairModelClassifier(load_cross_encoder(model_dir, encode, base_model_path, int8))

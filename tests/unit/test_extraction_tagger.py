@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from service.domain.attribution_tagger import TaggedAttribution
 from service.domain.entities import SpeakerKind
-from service.domain.extraction import StatementExtractor, _tagged_candidates, load_spacy
+from service.domain.extraction import StatementExtractor, _tagged_candidates
 
 PUBLISHED = dt.date(2022, 4, 1)
 COUNTER = "Environmental groups counter that the pipeline threatens the drinking water of 40,000 residents."
@@ -35,9 +36,9 @@ def test_rule_statements_are_kept_as_the_rules_read_them(
     assert [s.speaker.name for s in both] == ["Jane Doe", "Environmental groups"]
 
 
-def test_a_tagged_noun_phrase_is_not_a_statement() -> None:
+def test_a_tagged_noun_phrase_is_not_a_statement(nlp: Any) -> None:
     text = "Doe cited the pipeline's record of spills. Doe argued that the pipeline leaks every year."
-    doc = load_spacy()(text)
+    doc = nlp(text)
     source_first, source_second = (0, 3), (43, 46)
     noun_phrase = TaggedAttribution((10, 41), (4, 9), source_first)
     clause = TaggedAttribution((54, 88), (47, 53), source_second)
@@ -45,9 +46,9 @@ def test_a_tagged_noun_phrase_is_not_a_statement() -> None:
     assert [(c.claim_start, c.claim_end, c.cue) for c in kept] == [(59, 88, "argued")]
 
 
-def test_a_tagged_source_across_a_line_break_keeps_its_last_line() -> None:
+def test_a_tagged_source_across_a_line_break_keeps_its_last_line(nlp: Any) -> None:
     text = "TT Ads\n\nKremlin confirms that troops are moving to Belarus."
-    doc = load_spacy()(text)
+    doc = nlp(text)
     tagged = TaggedAttribution((25, 59), (16, 24), (0, 15))
     (candidate,) = _tagged_candidates(doc, [tagged], [])
     assert text[candidate.speaker_start:candidate.speaker_end] == "Kremlin"

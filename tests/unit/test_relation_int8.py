@@ -9,7 +9,7 @@ import pytest
 
 from service.domain.embedding import Embedder
 from service.domain.relation import PairModelClassifier
-from service.domain.relation_xenc import load_cross_encoder_classifier
+from service.domain.relation_xenc import CrossEncoderPairModel, load_cross_encoder_classifier
 from service.settings import REPO_ROOT, Settings
 
 XENC_DIR = REPO_ROOT / "models" / "relation_xenc"
@@ -26,10 +26,11 @@ PAIRS = (
 
 
 @pytest.fixture(scope="module")
-def classifiers(embedder: Embedder) -> tuple[PairModelClassifier, PairModelClassifier]:
+def classifiers(
+    embedder: Embedder, xenc_model: CrossEncoderPairModel,
+) -> tuple[PairModelClassifier, PairModelClassifier]:
     """Return (fp32, int8) classifiers of the served artefact."""
-    return (load_cross_encoder_classifier(XENC_DIR, embedder.encode),
-            load_cross_encoder_classifier(XENC_DIR, embedder.encode, int8=True))
+    return (PairModelClassifier(xenc_model), load_cross_encoder_classifier(XENC_DIR, embedder.encode, int8=True))
 
 
 def test_int8_is_a_setting_and_fp32_the_default() -> None:

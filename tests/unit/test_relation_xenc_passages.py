@@ -1,7 +1,6 @@
 """Claim–passage scoring with the cross-encoder: repeated passages are reduced once, with unchanged results."""
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 import numpy as np
@@ -9,10 +8,9 @@ import pytest
 
 from service.domain.embedding import Embedder
 from service.domain.relation_model import split_sentences
-from service.domain.relation_xenc import CrossEncoderPairModel, load_peft_model, reduce_passages
+from service.domain.relation_xenc import CrossEncoderPairModel, reduce_passages
 from service.settings import REPO_ROOT
 
-XENC_DIR = REPO_ROOT / "models" / "relation_xenc"
 SEEDS = REPO_ROOT / "seeds"
 
 CLAIMS = (
@@ -51,17 +49,6 @@ def reduce_each_pair(pairs: Sequence[tuple[str, str]], encode: object, top_k: in
         best = np.argsort(-cosines, kind="stable")[:top_k]
         reduced[i] = " ".join(split[i][int(j)] for j in best)
     return reduced
-
-
-@pytest.fixture(scope="session")
-def xenc_model(embedder: Embedder) -> CrossEncoderPairModel:
-    """Return the trained relation_xenc cross-encoder (CPU, temperature applied), loaded once."""
-    manifest = json.loads((XENC_DIR / "manifest.json").read_text(encoding="utf-8"))
-    model, tokenizer = load_peft_model(XENC_DIR, None, bool(manifest.get("base_fp16_rounded", False)))
-    return CrossEncoderPairModel(
-        model, tokenizer, embedder.encode, temperature=float(manifest["temperature"]),
-        max_length=int(manifest["max_length"]), top_sentences=int(manifest["top_sentences"]),
-    )
 
 
 @pytest.fixture(scope="session")
