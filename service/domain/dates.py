@@ -41,6 +41,23 @@ _YEAR_RE = r"(?:1[89]\d{2}|20\d{2})"
 _DAY_RE = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
 _RANGE_RE = rf"(?:\s*[-–]\s*(?P<d2>{_DAY_RE}))?"
 
+_UNITS = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_TEENS = ("ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_WORD_YEAR_RE = (
+    rf"(?:eighteen|nineteen)[\s-](?:hundred|(?:{'|'.join(_TENS)})(?:[\s-](?:{'|'.join(_UNITS)}))?|{'|'.join(_TEENS)})"
+    rf"|(?<=the\syear\s)two\s+thousand(?:\s+(?:and\s+)?(?:{'|'.join(_UNITS)}|{'|'.join(_TEENS)}))?"
+)
+_HOLIDAY_NAMES = (
+    "thanksgiving(?:\\s+day)?",
+    "christmas(?:\\s+(?:day|eve))?",
+    "new\\s+year's\\s+(?:day|eve)",
+    "election\\s+day",
+    "independence\\s+day",
+    "halloween",
+    "valentine's\\s+day",
+)
+
 # Order matters only for ties; overlaps keep the longest match. Month and weekday names are matched
 # case-sensitively so that "may" (the modal verb) and "march" (the verb) are not months.
 _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -101,6 +118,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"the)\s+quarter\b",
         ),
         ("season", r"(?i)\b(?P<mod>this|last|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b"),
+        # "spring" and "fall" are verbs too: bare, only with an article.
+        (
+            "season",
+            rf"(?i)\b(?:the\s+)?(?P<season3>spring|summer|fall|autumn|winter)\s+of\s+(?P<y>{_YEAR_RE}|{_WORD_YEAR_RE})\b"
+            rf"|\b(?:(?:the\s+)?(?:early|late)\s+|the\s+)?(?P<season>summer|winter|autumn)\b"
+            rf"|\bthe\s+(?:(?:early|late)\s+)?(?P<season2>spring|fall)\b",
+        ),
+        ("word_year", rf"(?i)\b(?:the\s+year\s+)?(?P<y>{_WORD_YEAR_RE})\b"),
+        ("word_month_year", rf"\b(?P<month>{_MONTH_RE})\s+(?P<y>(?i:{_WORD_YEAR_RE}))\b"),
+        ("holiday", rf"(?i)\b(?:(?P<mod>last|next|this)\s+)?(?P<holiday>{'|'.join(_HOLIDAY_NAMES)})\b"),
         ("weekend", r"(?i)\b(?P<mod>this|last|next|the\s+past|the)\s+weekend\b"),
     )
 )
@@ -160,7 +187,8 @@ def find_time_expressions(doc_or_text: Any, published_at: dt.date | None) -> tup
         elif match is None:
             value = _resolve_entity(text[start:end], published_at)
         else:
-            value = _resolve_match(kind, match, published_at)
+            direction = _direction(doc_or_text, start, end) if kind in _TENSED_KINDS else 0
+            value = _resolve_match(kind, match, published_at, direction=direction)
         # "The same day" refers back to the day of the news, named by a weekday or a full date, not to a
         # background date such as "the campaign started on February 24".
         if value is not None and _is_day(value) and kind in _ANCHOR_KINDS:
@@ -233,7 +261,9 @@ def _drop_overlaps(
     return sorted(chosen, key=lambda item: item[0])
 
 
-def _resolve_match(kind: str, match: re.Match[str], published_at: dt.date | None) -> str | None:
+def _resolve_match(
+    kind: str, match: re.Match[str], published_at: dt.date | None, *, direction: int = 0
+) -> str | None:
     groups = match.groupdict()
     if kind == "iso":
         return _iso_day(int(groups["y"]), int(groups["m"]), int(groups["d"]))
@@ -245,20 +275,27 @@ def _resolve_match(kind: str, match: re.Match[str], published_at: dt.date | None
             return f"{first}/{last}" if last else first
         return first
     if kind in ("md", "dm"):
-        return _resolve_month_day(groups, published_at)
+        return _resolve_month_day(groups, published_at, direction=direction)
     if kind == "my":
         return f"{int(groups['y']):04d}-{_month_number(groups['month']):02d}"
     if kind == "month":
         if published_at is None:
             return None
-        # A bare month name is the most recent such month on or before publication.
         month = _month_number(groups["month"])
-        year = published_at.year if month <= published_at.month else published_at.year - 1
+        # A bare month name is the nearest such month to publication (the earlier on a tie), or the nearest
+        # one on the side the tense gives.
+        def months_after(year: int) -> int:
+            return (year - published_at.year) * 12 + month - published_at.month
+
+        candidates = [published_at.year - 1, published_at.year, published_at.year + 1]
+        if direction:
+            candidates = [year for year in candidates if months_after(year) * direction >= 0]
+        year = min(candidates, key=lambda year: (abs(months_after(year)), year > published_at.year))
         return f"{year:04d}-{month:02d}"
     if kind == "year":
         return groups["y"]
     if kind == "weekday":
-        return _resolve_weekday(groups, published_at)
+        return _resolve_weekday(groups, published_at, direction=direction)
     if kind == "deictic":
         return _resolve_deictic(match.group(0).lower(), published_at)
     if kind == "period":
@@ -277,6 +314,11 @@ def _resolve_match(kind: str, match: re.Match[str], published_at: dt.date | None
         return _resolve_named_quarter((groups["which"] or "").lower(), published_at)
     if kind == "season":
         return _resolve_season(groups, published_at)
+    if kind in ("word_year", "word_month_year"):
+        year = _word_year(groups["y"] or "")
+        return f"{year:04d}-{_month_number(groups['month']):02d}" if kind == "word_month_year" else f"{year:04d}"
+    if kind == "holiday":
+        return _resolve_holiday(groups, published_at, direction)
     if kind == "weekend":
         return _resolve_weekend((groups["mod"] or "").lower(), published_at)
     return None
@@ -328,11 +370,16 @@ def _resolve_named_quarter(which: str, published_at: dt.date | None) -> str | No
 
 def _resolve_season(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
     """A season is named by the year most of it falls in (winter 1989 runs from December 1988): "this" is the
-    one of publication's year, "last" the latest one over by publication, "next" the first not yet begun."""
+    one of publication's year, "last" the latest one over by publication, "next" the first not yet begun, a
+    bare "the summer" the latest one begun by publication."""
+    name = groups.get("season") or groups.get("season2") or groups.get("season3") or ""
+    code, first_month = _SEASONS[name.lower()]
+    if groups.get("y"):
+        year_text = groups["y"] or ""
+        return f"{int(year_text) if year_text.isdigit() else _word_year(year_text):04d}-{code}"
     if published_at is None:
         return None
-    code, first_month = _SEASONS[(groups["season"] or "").lower()]
-    modifier = (groups["mod"] or "").lower()
+    modifier = (groups.get("mod") or "").lower()
 
     def starts(year: int) -> dt.date:
         return dt.date(year - 1, 12, 1) if code == "WI" else dt.date(year, first_month, 1)
@@ -344,11 +391,73 @@ def _resolve_season(groups: dict[str, str | None], published_at: dt.date | None)
 
     if modifier == "this":
         year = published_at.year + (1 if code == "WI" and published_at.month == 12 else 0)
+    elif not modifier:
+        year = next(y for y in range(published_at.year + 1, published_at.year - 3, -1) if starts(y) <= published_at)
     elif modifier == "next":
         year = next(y for y in range(published_at.year, published_at.year + 3) if starts(y) > published_at)
     else:
         year = next(y for y in range(published_at.year + 1, published_at.year - 3, -1) if ends(y) <= published_at)
     return f"{year:04d}-{code}"
+
+
+def _holiday_date(name: str, year: int) -> dt.date:
+    name = " ".join(name.lower().split())
+    if name.startswith("thanksgiving"):  # the fourth Thursday of November
+        first = dt.date(year, 11, 1)
+        return first + dt.timedelta(days=(3 - first.weekday()) % 7 + 21)
+    if name == "election day":  # the Tuesday after the first Monday of November
+        first = dt.date(year, 11, 1)
+        return first + dt.timedelta(days=(0 - first.weekday()) % 7 + 1)
+    month, day = _FIXED_HOLIDAYS.get(name, (12, 25))
+    return dt.date(year, month, day)
+
+
+_FIXED_HOLIDAYS = {
+    "christmas eve": (12, 24),
+    "new year's day": (1, 1),
+    "new year's eve": (12, 31),
+    "independence day": (7, 4),
+    "halloween": (10, 31),
+    "valentine's day": (2, 14),
+}
+
+
+def _resolve_holiday(groups: dict[str, str | None], published_at: dt.date | None, direction: int) -> str | None:
+    """A US holiday: the nearest one to publication, the last or next one when the text or tense says so."""
+    if published_at is None:
+        return None
+    modifier = (groups.get("mod") or "").lower()
+    direction = {"last": -1, "next": 1}.get(modifier, direction)
+    name = groups["holiday"] or ""
+    candidates = [_holiday_date(name, year) for year in range(published_at.year - 1, published_at.year + 2)]
+    if direction:
+        candidates = [date for date in candidates if (date - published_at).days * direction >= 0]
+    return min(candidates, key=lambda d: (abs((d - published_at).days), d > published_at)).isoformat()
+
+
+def _word_year(text: str) -> int:
+    """ "nineteen ninety-six" → 1996, "the year two thousand" → 2000."""
+    words = re.findall(r"[a-z]+", text.lower())
+    words = [w for w in words if w not in ("the", "year", "and")]
+    if words[:2] == ["two", "thousand"]:
+        rest = words[2:]
+        return 2000 + (_small_number(rest) if rest else 0)
+    century = 18 if words[0] == "eighteen" else 19
+    rest = words[1:]
+    return century * 100 + (0 if rest == ["hundred"] else _small_number(rest))
+
+
+def _small_number(words: list[str]) -> int:
+    """ "ninety six" → 96, "eleven" → 11, "seven" → 7."""
+    total = 0
+    for word in words:
+        if word in _TENS:
+            total += 20 + 10 * _TENS.index(word)
+        elif word in _TEENS:
+            total += 10 + _TEENS.index(word)
+        elif word in _UNITS:
+            total += 1 + _UNITS.index(word)
+    return total
 
 
 def _resolve_weekend(modifier: str, published_at: dt.date | None) -> str | None:
@@ -362,7 +471,11 @@ def _resolve_weekend(modifier: str, published_at: dt.date | None) -> str | None:
     return f"{year:04d}-W{week:02d}-WE"
 
 
-def _resolve_month_day(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+def _resolve_month_day(
+    groups: dict[str, str | None], published_at: dt.date | None, *, direction: int = 0
+) -> str | None:
+    """A day without a year: the latest on or before publication, or the first from it on in a clause about
+    the future."""
     if published_at is None:
         return None
     month, day = _month_number(groups["month"] or ""), _day_number(groups["d"] or "")
@@ -371,6 +484,8 @@ def _resolve_month_day(groups: dict[str, str | None], published_at: dt.date | No
         for year in (published_at.year - 1, published_at.year, published_at.year + 1)
         if (date := _safe_date(year, month, day)) is not None
     ]
+    if direction:
+        candidates = [date for date in candidates if (date - published_at).days * direction >= 0]
     if not candidates:
         return None
     best = min(candidates, key=lambda d: (abs((d - published_at).days), d > published_at))
@@ -381,7 +496,9 @@ def _resolve_month_day(groups: dict[str, str | None], published_at: dt.date | No
     return best.isoformat()
 
 
-def _resolve_weekday(groups: dict[str, str | None], published_at: dt.date | None) -> str | None:
+def _resolve_weekday(
+    groups: dict[str, str | None], published_at: dt.date | None, *, direction: int = 0
+) -> str | None:
     if published_at is None:
         return None
     weekday = _WEEKDAYS[(groups["wd"] or "").lower()]
@@ -397,12 +514,60 @@ def _resolve_weekday(groups: dict[str, str | None], published_at: dt.date | None
             date = _safe_date(year, month, day)
             if date is not None and date <= published_at + dt.timedelta(days=1):
                 return date.isoformat()
-    if modifier == "next":
-        forward = (weekday - published_at.weekday()) % 7 or 7
+    if modifier == "next" or (direction > 0 and modifier in ("", "this")):
+        forward = (weekday - published_at.weekday()) % 7
+        if modifier == "next":
+            forward = forward or 7
         return (published_at + dt.timedelta(days=forward)).isoformat()
     if modifier in ("last", "past") and back == 0:
         back = 7
     return (published_at - dt.timedelta(days=back)).isoformat()
+
+
+_TENSED_KINDS = frozenset({"weekday", "md", "dm", "month", "holiday"})
+_FUTURE_AUXILIARIES = frozenset({"will", "wo", "shall", "'ll", "would", "could", "might"})
+# Verbs whose infinitive complement happens later: "planned to leave on Thursday", "is scheduled to close Monday".
+_INTENT_LEMMAS = frozenset(
+    {"plan", "schedule", "set", "expect", "due", "intend", "aim", "prepare", "hope", "want", "agree", "promise",
+     "vow", "threaten", "be", "go", "seek", "decide"}
+)
+_AHEAD_BEFORE = re.compile(
+    r"(?i)\b(?:until|till|as\s+(?:early|soon)\s+as|no\s+later\s+than)\s+(?:on\s+)?$"
+)
+
+
+def _direction(doc: Any, start: int, end: int) -> int:
+    """Whether a day or month names a time after publication (1), before it (-1) or either (0).
+
+    After: its clause is future ("will meet Monday"), an intention ("planned to leave on Thursday") or a
+    deadline ("postponed until Tuesday"). Before: its verb is in the past tense ("was shot on Oct. 23").
+    """
+    if isinstance(doc, str):
+        return 0
+    if _AHEAD_BEFORE.search(doc.text[max(0, start - 30) : start]):
+        return 1
+    span = doc.char_span(start, end, alignment_mode="expand")
+    if span is None:
+        return 0
+    verb, attached = span.root, True
+    while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+        verb = verb.head
+        attached = attached and verb.pos_ in ("ADP", "VERB", "AUX")
+    if verb.pos_ not in ("VERB", "AUX"):
+        return 0
+    # Only a date that modifies the verb itself takes its tense: not "declared a dividend payable Dec. 7".
+    # The simple past only: "was extended to Nov. 16" and "has set Nov. 10 as the deadline" look ahead.
+    past = -1 if attached and verb.tag_ == "VBD" else 0
+    for _ in range(3):
+        auxiliaries = {child.lower_ for child in verb.children if child.dep_ in ("aux", "auxpass")}
+        if auxiliaries & _FUTURE_AUXILIARIES:
+            return 1
+        if "to" not in auxiliaries or verb.dep_ != "xcomp":
+            return past
+        verb = verb.head
+        if verb.lemma_.lower() in _INTENT_LEMMAS:
+            return 1
+    return past
 
 
 def _resolve_deictic(phrase: str, published_at: dt.date | None) -> str | None:
@@ -449,16 +614,19 @@ def _resolve_year_before(match: re.Match[str], published_at: dt.date | None) -> 
     """"a year ago / earlier": the year before publication, or the year-ago quarter in a sentence about quarters."""
     if published_at is None:
         return None
-    if _QUARTER_WORD.search(_sentence_around(match.string, match.start(), match.end())):
+    if _about_quarters(match.string, match.start(), match.end()):
         return _resolve_named_quarter("year-ago", published_at)
     return f"{published_at.year - 1:04d}"
 
 
-def _sentence_around(text: str, start: int, end: int) -> str:
-    """The text between the sentence ends (". " or a line break) before start and after end."""
-    begin = max(text.rfind(". ", 0, start), text.rfind("\n", 0, start)) + 1
+def _about_quarters(text: str, start: int, end: int) -> bool:
+    """Whether quarterly results are the topic: "quarter" or "period" in the sentence or shortly before it
+    ("Net rose to $5 million from $4 million a year earlier" follows the sentence naming the quarter)."""
     stops = [i for i in (text.find(". ", end), text.find("\n", end)) if i >= 0]
-    return text[begin:min(stops) if stops else len(text)]
+    return bool(_QUARTER_WORD.search(text[max(0, start - _QUARTER_CONTEXT) : min(stops) if stops else len(text)]))
+
+
+_QUARTER_CONTEXT = 600  # characters: about three sentences; 300 and 1,200 measured on TempEval-3 too
 
 
 _QUARTER_WORD = re.compile(r"(?i)\bquarter(?:ly)?\b|\bperiod\b")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -114,9 +115,49 @@ def test_ages_and_frequencies_are_not_dates() -> None:
     assert [e.text for e in find_time_expressions(doc, OCTOBER_27_1989)] == []
 
 
-def test_a_year_ago_is_the_year_ago_quarter_in_a_sentence_about_quarters() -> None:
+def test_a_year_ago_is_the_year_ago_quarter_in_a_report_about_quarters() -> None:
     published = dt.date(1989, 10, 25)
     text = "Net income rose 12% from a year ago in the quarter. Sales were flat a year earlier, the company said."
     found = values(text, published)
     assert found["a year ago"] == "1988-Q3"  # the last reported quarter (Q3 1989), a year before
-    assert found["a year earlier"] == "1988"
+    assert found["a year earlier"] == "1988-Q3"  # the quarter was named one sentence before
+    assert values("Sales were flat a year earlier, the company said.", published) == {"a year earlier": "1988"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Thursday 2 November 1989: the clause's tense decides which side of publication a day or month lies.
+        ("The acquisition is scheduled to close Monday.", {"Monday": "1989-11-06"}),
+        ("The team planned to leave Nairobi on Thursday.", {"Thursday": "1989-11-02"}),
+        ("He will meet the president on Tuesday.", {"Tuesday": "1989-11-07"}),
+        ("Officials postponed until Tuesday any action.", {"Tuesday": "1989-11-07"}),
+        ("The minister resigned on Tuesday.", {"Tuesday": "1989-10-31"}),
+        ("He disappeared on Nov. 3, police said.", {"Nov. 3": "1988-11-03"}),
+        ("The dividend is payable Dec. 7 to holders of record.", {"Dec. 7": "1989-12-07"}),
+        ("The deal is expected to close in January.", {"January": "1990-01"}),
+        ("The plant closed in March.", {"March": "1989-03"}),
+    ],
+)
+def test_tense_puts_days_and_months_before_or_after_publication(
+    nlp: Any, text: str, expected: dict[str, str]
+) -> None:
+    found = {e.text: e.value for e in find_time_expressions(nlp(text), dt.date(1989, 11, 2))}
+    assert found == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He was found on Thanksgiving Day.", {"Thanksgiving Day": "1999-11-25"}),
+        ("He won on Election Day.", {"Election Day": "1999-11-02"}),
+        ("Keating was convicted in nineteen ninety-one.", {"nineteen ninety-one": "1991"}),
+        ("Unemployment is to halve by the year two thousand.", {"the year two thousand": "2000"}),
+        ("Prices rose in January nineteen ninety-seven.", {"January nineteen ninety-seven": "1997-01"}),
+        ("Oil fell in the winter of 1994 and again over the summer.",
+         {"the winter of 1994": "1994-WI", "the summer": "1999-SU"}),
+        ("Two thousand troops arrived.", {}),
+    ],
+)
+def test_holidays_spelled_out_years_and_bare_seasons(text: str, expected: dict[str, str]) -> None:
+    assert values(text, dt.date(2000, 2, 10)) == expected
