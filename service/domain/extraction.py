@@ -373,6 +373,8 @@ class _Candidate:
     frame: str = "plain"  # plain | promise (xcomp "to ...") | plan (noun "plans to ...")
     verbal: bool = True
     participle: bool = False  # "..., adding that ...": the source is the sentence's "according to" source
+    # The word that names the source where it is not the source's own mention: "who" in "Kamin, who said ...".
+    pronoun: Span | None = None
 
 
 class StatementExtractor:
@@ -703,8 +705,12 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
             cue = between
     if lemma == "express":
         cue = f"{verb.text} {next((c.text for c in verb.children if c.dep_ == 'dobj'), '')}".strip()
-    return _said_by(subject, verb, content[0], content[1], sentence, cue=cue, frame=frame,
-                    participle=verb.tag_ == "VBG" and verb.dep_ == "advcl")
+    candidate = _said_by(subject, verb, content[0], content[1], sentence, cue=cue, frame=frame,
+                         participle=verb.tag_ == "VBG" and verb.dep_ == "advcl")
+    relative = _relative_pronoun(verb)
+    if relative is not None and relative.head.dep_ == "relcl" and relative.head.head.i == subject.i:
+        candidate = replace(candidate, pronoun=Span(relative.idx, relative.idx + len(relative)))
+    return candidate
 
 
 def _said_by(subject: Any, cue_token: Any, claim_start: int, claim_end: int, sentence: Span, *,
@@ -758,6 +764,19 @@ def _subject_of(verb: Any) -> Any | None:
                 node = node.head
             continue
         return None
+    return None
+
+
+def _relative_pronoun(verb: Any) -> Any | None:
+    """Return "who" in "Mr. Kamin, who said that ...": the subject `_subject_of` replaced by its antecedent."""
+    node = verb
+    for _ in range(4):
+        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subject is not None:
+            return subject if subject.lower_ in ("who", "which", "that") and node.dep_ == "relcl" else None
+        if node.dep_ not in ("xcomp", "conj", "pcomp", "advcl"):
+            return None
+        node = node.head
     return None
 
 
@@ -1087,7 +1106,8 @@ def _build_statements(
             speaker_id = _antecedent(doc, text, candidate, speakers)
         if speaker_id is None or candidate.claim_start < 0:
             continue
-        resolved.append((candidate, speaker_id, Span(candidate.speaker_start, candidate.speaker_end)))
+        mention_span = candidate.pronoun or Span(candidate.speaker_start, candidate.speaker_end)
+        resolved.append((candidate, speaker_id, mention_span))
     resolved.extend(_bare_quotes(text, quotes, resolved, candidates, speakers))
     resolved.sort(key=lambda item: item[0].claim_start)
 

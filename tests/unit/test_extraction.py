@@ -177,6 +177,14 @@ def test_pronoun_resolves_to_a_person_named_before_who_was_no_speaker(extractor:
     assert statement.claim == "We will not raise taxes this year."
 
 
+def test_relative_pronoun_is_the_speaker_mention_of_its_antecedent(extractor: StatementExtractor) -> None:
+    text = "The plan was drafted by Mark Kamin, who said that the new rates would simplify returns for families."
+    statement = only_statement(extractor, text)
+    assert statement.speaker.name == "Mark Kamin"
+    assert text[statement.speaker_span.start : statement.speaker_span.end] == "who"
+    assert statement.claim == "The new rates would simplify returns for families."
+
+
 def test_quotation_signed_with_a_dash(extractor: StatementExtractor) -> None:
     text = "“The river is cleaner than it has been in fifty years.” ― Rosa Mendes\n"
     statement = only_statement(extractor, text)
