@@ -1032,9 +1032,14 @@ def _from_according(token: Any, sentence: Span) -> _Candidate | None:
     tokens = [t for t in sent if not t.is_space]
     left = [t for t in tokens if t.idx + len(t) <= pp_start]
     right = [t for t in tokens if t.idx >= pp_end]
-    # Stop the claim at a trailing participle cue ("..., adding that ...") or a relative clause on the source.
+    # Stop the claim at a trailing participle cue ("..., adding that ...") or a relative clause on the source,
+    # or at a clause with its own reporting verb and subject ("..., as he considered that ..."), its own statement.
     stops = [
-        t for t in right if t.dep_ in ("advcl",) and t.lemma_.lower() in REPORTING_VERBS and t.tag_ == "VBG"
+        t
+        for t in right
+        if t.dep_ in ("advcl",)
+        and t.lemma_.lower() in REPORTING_VERBS
+        and (t.tag_ == "VBG" or any(c.dep_ == "nsubj" for c in t.children))
     ]
     stops += [t for t in right if t.dep_ in ("relcl",) and t.head == source]
     if stops:
@@ -1093,7 +1098,9 @@ def _build_statements(
             start, end = _mention_span(ent.root)
             speakers.observe(text[start:end], ent.text)
     resolved: list[tuple[_Candidate, int, Span | None]] = []
-    for candidate in candidates:
+    # In text order: "he" is the last speaker before it, also for a tagged candidate listed after the rules' ones.
+    # In text order: "he" is the last speaker before it, also for a tagged candidate listed after the rules' ones.
+    for candidate in sorted(candidates, key=lambda c: c.sentence.start):
         if candidate.speaker_start is None or candidate.speaker_end is None:
             continue
         mention_text = text[candidate.speaker_start : candidate.speaker_end]

@@ -185,6 +185,20 @@ def test_relative_pronoun_is_the_speaker_mention_of_its_antecedent(extractor: St
     assert statement.claim == "The new rates would simplify returns for families."
 
 
+def test_according_to_stops_at_a_clause_with_its_own_reporting_verb(extractor: StatementExtractor) -> None:
+    text = (
+        "Defence Ministry spokesman Igor Konashenkov spoke on Wednesday. According to him, a regrouping of troops "
+        "was planned around the two cities, as he considered that the main objectives of the campaign had been "
+        "accomplished.\nLater, Pentagon spokesman John Kirby said that Russia was repositioning its forces."
+    )
+    by_claim = {s.claim: s.speaker.name for s in extractor.extract(text, dt.date(2022, 3, 31)).statements}
+    assert by_claim == {
+        "A regrouping of troops was planned around the two cities.": "Igor Konashenkov",
+        "The main objectives of the campaign had been accomplished.": "Igor Konashenkov",
+        "Russia was repositioning its forces.": "John Kirby",
+    }
+
+
 def test_quotation_signed_with_a_dash(extractor: StatementExtractor) -> None:
     text = "“The river is cleaner than it has been in fifty years.” ― Rosa Mendes\n"
     statement = only_statement(extractor, text)
