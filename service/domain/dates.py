@@ -98,6 +98,12 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"|December)\b",
         ),
         ("year", rf"(?<![\d,.$£€])\b(?P<y>{_YEAR_RE})\b(?![\d,]\d)"),
+        ("decade", r"(?i)\b(?:the\s+)?(?:(?:early|mid|late)[-\s]+)?(?P<decade>1[89]\d0|20\d0)'?s\b"),
+        ("century", r"(?i)\b(?:the\s+)?(?P<ordinal>1\d|2[01])(?:st|nd|rd|th)[-\s]century\b"),
+        (
+            "vague_ago",
+            r"(?i)\b(?:several|a\s+few|some|many|a\s+couple\s+of)\s+(?:days|weeks|months|years|decades)\s+ago\b",
+        ),
         ("present", r"(?i)\b(?:right\s+now|now|currently|current|at\s+present|at\s+the\s+moment|nowadays)\b"),
         # Measured on TempEval-3: bare "previously", "soon", "future" and "recent" are rarely annotated.
         ("past_ref", r"(?i)\b(?:more\s+)?(?:recently|the\s+past|recent\s+(?:years|months|weeks))\b"),
@@ -115,8 +121,16 @@ _PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "this_quarter",
             r"(?i)\b(?:the\s+)?(?P<which>this|current|last|latest|most\s+recent|previous|year-ago|year-earlier|"
-            r"the)\s+quarter\b",
+            r"the)\s+quarter\b|\bthe\s+(?P<latest>latest|most\s+recent)\s+period\b",
         ),
+        # "the (full / current fiscal) year", "by year-end": the publication's year.
+        (
+            "this_year",
+            r"(?i)\b(?:the\s+(?:current\s+|full\s+)?(?:fiscal\s+|calendar\s+)?year\b(?!\s+(?:ago|earlier|before|after|"
+            r"later|old|\d)|-)|(?:the\s+)?year[-\s]end\b|year's\s+end\b|the\s+end\s+of\s+the\s+year\b)",
+        ),
+        # "the 1988 quarter / period" in an earnings report: that year's quarter matching the last reported one.
+        ("year_quarter", rf"(?i)\bthe\s+(?P<y>{_YEAR_RE})\s+(?:quarter|period)\b"),
         ("season", r"(?i)\b(?P<mod>this|last|next|past)\s+(?P<season>spring|summer|fall|autumn|winter)\b"),
         # "spring" and "fall" are verbs too: bare, only with an article.
         (
@@ -254,11 +268,20 @@ def _drop_overlaps(
     ranked = sorted(found, key=lambda item: (item[2] == "entity", -(item[1] - item[0]), item[0]))
     chosen: list[tuple[int, int, str, re.Match[str] | None]] = []
     for item in ranked:
-        if item[2] == "month" and item[3] is not None and item[3].group("month").lower() == "may":
+        if item[2] == "month" and item[3] is not None and _modal_may(item[3]):
             continue
         if all(item[1] <= other[0] or item[0] >= other[1] for other in chosen):
             chosen.append(item)
     return sorted(chosen, key=lambda item: item[0])
+
+
+def _modal_may(match: re.Match[str]) -> bool:
+    """A bare "May" is the modal verb unless a preposition or "early / late / mid-" comes before it."""
+    before = match.string[max(0, match.start() - 12) : match.start()]
+    return match.group("month").lower() == "may" and not _MONTH_PREPOSITION.search(before)
+
+
+_MONTH_PREPOSITION = re.compile(r"(?i)\b(?:in|since|until|by|from|early|late|mid-?)\s*$")
 
 
 def _resolve_match(
@@ -311,12 +334,25 @@ def _resolve_match(
     if kind == "quarter":
         return _resolve_quarter(groups, published_at)
     if kind == "this_quarter":
-        return _resolve_named_quarter((groups["which"] or "").lower(), published_at)
+        return _resolve_named_quarter((groups["which"] or groups["latest"] or "").lower(), published_at)
     if kind == "season":
         return _resolve_season(groups, published_at)
     if kind in ("word_year", "word_month_year"):
         year = _word_year(groups["y"] or "")
         return f"{year:04d}-{_month_number(groups['month']):02d}" if kind == "word_month_year" else f"{year:04d}"
+    if kind == "decade":  # ISO 8601 names a decade by its first three digits: "198" is the 1980s
+        return (groups["decade"] or "")[:3]
+    if kind == "century":  # and a century by its first two: "19" is the 20th century
+        return f"{int(groups['ordinal'] or 0) - 1:02d}"
+    if kind == "vague_ago":
+        return PAST_REF
+    if kind == "this_year":
+        return f"{published_at.year:04d}" if published_at else None
+    if kind == "year_quarter":
+        if published_at is None:
+            return None
+        _, quarter = _quarter_of(published_at)
+        return f"{int(groups['y'] or 0):04d}-Q{quarter - 1 if quarter > 1 else 4}"
     if kind == "holiday":
         return _resolve_holiday(groups, published_at, direction)
     if kind == "weekend":

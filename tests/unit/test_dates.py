@@ -161,3 +161,19 @@ def test_tense_puts_days_and_months_before_or_after_publication(
 )
 def test_holidays_spelled_out_years_and_bare_seasons(text: str, expected: dict[str, str]) -> None:
     assert values(text, dt.date(2000, 2, 10)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sales for the full year rose; the deal closes by year-end.", {"the full year": "1989", "year-end": "1989"}),
+        ("Net fell 5% in the latest period, against a gain in the 1988 quarter.",
+         {"the latest period": "1989-Q3", "the 1988 quarter": "1988-Q3"}),
+        ("The stock peaked in the early 1980s, a high of the 20th century.",
+         {"the early 1980s": "198", "the 20th century": "19"}),
+        ("It was removed a few years ago.", {"a few years ago": "PAST_REF"}),
+        ("The case was heard in May, and it may be appealed.", {"May": "1989-05"}),
+    ],
+)
+def test_publication_year_earnings_periods_decades_and_the_month_may(text: str, expected: dict[str, str]) -> None:
+    assert values(text, OCTOBER_27_1989) == expected
