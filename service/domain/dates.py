@@ -7,9 +7,11 @@ Each gets an ISO 8601 value at the granularity the text gives: day `2022-03-31`,
 `2022-03`, year `2022`, `PRESENT_REF`, or None when it cannot be resolved (a duration such as "30 years", or a
 relative expression in a text without a publication date).
 
-Relative expressions resolve against the publication date, preferring the past: a bare weekday is the most
-recent such day on or before publication; a number in parentheses after a weekday is its day of the month; a
-day or month without a year takes the year that puts it nearest to publication.
+Relative expressions resolve against the publication date. The tense of the clause decides the side
+(`_direction`): a bare weekday is the most recent such day on or before publication unless its clause looks ahead
+("will meet on Tuesday", "planned to leave on Thursday", "until Tuesday"); a day or month without a year takes the
+year that puts it nearest to publication on the side the tense gives, else the nearest; a number in parentheses
+after a weekday is its day of the month.
 """
 
 from __future__ import annotations
@@ -510,8 +512,8 @@ def _resolve_weekend(modifier: str, published_at: dt.date | None) -> str | None:
 def _resolve_month_day(
     groups: dict[str, str | None], published_at: dt.date | None, *, direction: int = 0
 ) -> str | None:
-    """A day without a year: the latest on or before publication, or the first from it on in a clause about
-    the future."""
+    """A day without a year: the nearest such day to publication (the earlier on a tie), or the nearest on the
+    side the tense gives."""
     if published_at is None:
         return None
     month, day = _month_number(groups["month"] or ""), _day_number(groups["d"] or "")
@@ -576,7 +578,7 @@ def _direction(doc: Any, start: int, end: int) -> int:
     """Whether a day or month names a time after publication (1), before it (-1) or either (0).
 
     After: its clause is future ("will meet Monday"), an intention ("planned to leave on Thursday") or a
-    deadline ("postponed until Tuesday"). Before: its verb is in the past tense ("was shot on Oct. 23").
+    deadline ("postponed until Tuesday"). Before: it modifies a verb in the simple past ("resigned on Oct. 23").
     """
     if isinstance(doc, str):
         return 0

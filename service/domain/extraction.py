@@ -1099,7 +1099,6 @@ def _build_statements(
             speakers.observe(text[start:end], ent.text)
     resolved: list[tuple[_Candidate, int, Span | None]] = []
     # In text order: "he" is the last speaker before it, also for a tagged candidate listed after the rules' ones.
-    # In text order: "he" is the last speaker before it, also for a tagged candidate listed after the rules' ones.
     for candidate in sorted(candidates, key=lambda c: c.sentence.start):
         if candidate.speaker_start is None or candidate.speaker_end is None:
             continue
