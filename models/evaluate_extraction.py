@@ -78,6 +78,13 @@ class Counts:
     speaker_span_gold: int = 0
     span_token_f1: float = 0.0
     claim_token_f1: float = 0.0
+    # Speaker accuracy where the gold mention needs resolving within the document (see `mention_kind`).
+    pronoun: int = 0
+    pronoun_right: int = 0
+    description: int = 0
+    description_right: int = 0
+    surname: int = 0
+    surname_right: int = 0
 
     def add(self, other: Counts) -> None:
         """Add another document's totals to these."""
@@ -103,6 +110,11 @@ class Counts:
             "speaker_kind_accuracy": share(self.kind, m),
             "date_accuracy": share(self.date, m),
             "speaker_span_accuracy": share(self.speaker_span, self.speaker_span_gold),
+            "speaker_accuracy_by_mention": {
+                "pronoun": f"{self.pronoun_right}/{self.pronoun}",
+                "description": f"{self.description_right}/{self.description}",
+                "surname": f"{self.surname_right}/{self.surname}",
+            },
             "content_token_f1": share(self.span_token_f1, m),
             "claim_text_token_f1": share(self.claim_token_f1, m),
         }
@@ -238,6 +250,26 @@ def check_gold(doc: dict[str, Any], text: str) -> None:
                              f"{content!r}, expected {gold['content']!r}")
 
 
+_PRONOUNS = frozenset({"he", "she", "it", "they", "him", "her", "them", "who"})
+
+
+def mention_kind(mention: str | None, speaker: str) -> str | None:
+    """Which within-document resolution a gold mention needs: a pronoun ("he"), a description that does not name
+    the speaker ("the Norwegian", "The NATO General Secretary") or a surname alone ("Stoltenberg"); None for a
+    mention that names the speaker outright."""
+    if not mention:
+        return None
+    if mention.lower() in _PRONOUNS:
+        return "pronoun"
+    name_words = set(normalise(speaker).split())
+    mention_words = normalise(mention).split()
+    if mention.lower().startswith("the ") and not name_words & set(mention_words):
+        return "description"
+    if len(mention_words) == 1 and mention_words[0] in name_words and len(name_words) > 1:
+        return "surname"
+    return None
+
+
 def score_document(
     text: str, golds: list[dict[str, Any]], preds: list[Predicted],
     matcher: Callable[[list[list[float]]], list[tuple[int, int]]],
@@ -265,6 +297,10 @@ def score_document(
         counts.affiliation += checks["affiliation"]
         counts.kind += pred.kind == gold.get("speaker_kind")
         counts.date += checks["date"]
+        kind = mention_kind(gold.get("speaker_mention"), gold["speaker"])
+        if kind is not None:
+            setattr(counts, kind, getattr(counts, kind) + 1)
+            setattr(counts, f"{kind}_right", getattr(counts, f"{kind}_right") + checks["speaker"])
         if gold.get("speaker_start") is not None:
             counts.speaker_span_gold += 1
             gold_mention = (gold["speaker_start"], gold["speaker_end"])
