@@ -468,9 +468,8 @@ def _resolve_holiday(groups: dict[str, str | None], published_at: dt.date | None
     direction = {"last": -1, "next": 1}.get(modifier, direction)
     name = groups["holiday"] or ""
     candidates = [_holiday_date(name, year) for year in range(published_at.year - 1, published_at.year + 2)]
-    if direction:
-        candidates = [date for date in candidates if (date - published_at).days * direction >= 0]
-    return min(candidates, key=lambda d: (abs((d - published_at).days), d > published_at)).isoformat()
+    best = _nearest(candidates, published_at, direction)
+    return best.isoformat() if best else None
 
 
 def _word_year(text: str) -> int:
@@ -522,16 +521,22 @@ def _resolve_month_day(
         for year in (published_at.year - 1, published_at.year, published_at.year + 1)
         if (date := _safe_date(year, month, day)) is not None
     ]
-    if direction:
-        candidates = [date for date in candidates if (date - published_at).days * direction >= 0]
-    if not candidates:
+    best = _nearest(candidates, published_at, direction)
+    if best is None:
         return None
-    best = min(candidates, key=lambda d: (abs((d - published_at).days), d > published_at))
     if groups.get("d2"):
         end = _safe_date(best.year, month, _day_number(groups["d2"] or ""))
         if end is not None:
             return f"{best.isoformat()}/{end.isoformat()}"
     return best.isoformat()
+
+
+def _nearest(candidates: list[dt.date], published_at: dt.date, direction: int) -> dt.date | None:
+    """The candidate nearest to publication (the earlier on a tie), on the side `direction` gives (1 after,
+    -1 before, 0 either); None when no candidate lies on that side."""
+    if direction:
+        candidates = [date for date in candidates if (date - published_at).days * direction >= 0]
+    return min(candidates, key=lambda d: (abs((d - published_at).days), d > published_at), default=None)
 
 
 def _resolve_weekday(

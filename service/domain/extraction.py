@@ -668,7 +668,7 @@ _LEMMA_FIXES = {("hop", "hope"): "hope"}
 
 def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Candidate | None:
     lemma = _lemma(verb)
-    subject = _subject_of(verb)
+    subject, relative = _subject_of(verb)
     quoted_subject = _named_after_quote(verb, subject, quotes) if subject is not None else None
     if quoted_subject is not None:
         # "“... One of the brightest members,” Rep. Jane Doe said": the parse took a quoted word for the subject.
@@ -692,7 +692,7 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
     if subject.lemma_.lower() in _DOCUMENT_NOUNS:
         agent = _agent_of(subject)
         if agent is not None:
-            subject = agent
+            subject, relative = agent, None
             start, end = _mention_span(agent)
     if start <= content[0] < end:
         return None
@@ -707,8 +707,7 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> _Cand
         cue = f"{verb.text} {next((c.text for c in verb.children if c.dep_ == 'dobj'), '')}".strip()
     candidate = _said_by(subject, verb, content[0], content[1], sentence, cue=cue, frame=frame,
                          participle=verb.tag_ == "VBG" and verb.dep_ == "advcl")
-    relative = _relative_pronoun(verb)
-    if relative is not None and relative.head.dep_ == "relcl" and relative.head.head.i == subject.i:
+    if relative is not None:
         candidate = replace(candidate, pronoun=Span(relative.idx, relative.idx + len(relative)))
     return candidate
 
@@ -744,8 +743,9 @@ def _named_after_quote(verb: Any, subject: Any, quotes: list[Span]) -> tuple[Any
 _MAX_NAME_TOKENS = 12
 
 
-def _subject_of(verb: Any) -> Any | None:
-    """Return the subject of a reporting verb, climbing through "went on to say", "by saying", "and said"."""
+def _subject_of(verb: Any) -> tuple[Any | None, Any | None]:
+    """Return the subject of a reporting verb, climbing through "went on to say", "by saying", "and said", and
+    the relative pronoun it stands for ("who" in "Mr. Kamin, who said that ...": the subject is Mr. Kamin)."""
     node = verb
     for _ in range(4):
         subjects = [
@@ -756,28 +756,15 @@ def _subject_of(verb: Any) -> Any | None:
         if subjects:
             subject = subjects[0]
             if subject.lower_ in ("who", "which", "that") and node.dep_ == "relcl":
-                return node.head
-            return subject
+                return node.head, subject
+            return subject, None
         if node.dep_ in ("xcomp", "conj", "pcomp", "advcl") or (node.dep_ == "prep" and node is not verb):
             node = node.head
             if node.dep_ == "prep":
                 node = node.head
             continue
-        return None
-    return None
-
-
-def _relative_pronoun(verb: Any) -> Any | None:
-    """Return "who" in "Mr. Kamin, who said that ...": the subject `_subject_of` replaced by its antecedent."""
-    node = verb
-    for _ in range(4):
-        subject = next((c for c in node.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subject is not None:
-            return subject if subject.lower_ in ("who", "which", "that") and node.dep_ == "relcl" else None
-        if node.dep_ not in ("xcomp", "conj", "pcomp", "advcl"):
-            return None
-        node = node.head
-    return None
+        return None, None
+    return None, None
 
 
 def _agent_of(noun: Any) -> Any | None:
