@@ -1,7 +1,7 @@
 """Cost of the incremental clustering step per ingested document as the store grows (10k, 100k statements).
 
 The store is filled through the very write path of an ingest (one transaction per document: document, speakers'
-statements, relations, then `service.cluster_update.update_clusters`), so clusters grow
+statements, relations, then `service.usecases.clusters.update_clusters`), so clusters grow
 incrementally as they do in service. The models are left out: statements and relations are synthetic, drawn to
 look like real ingests: 3–9 statements per document, each related to a few earlier statements of the same topic
 (Poisson, mean `--degree`, at most 50 = candidate_max_per_statement), labels and probabilities in proportions
@@ -31,13 +31,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.cluster_update import update_clusters  # noqa: E402
 from service.domain.clustering import EdgeThresholds  # noqa: E402
-from service.domain.entities import Relation, RelationKind, SpeakerKind, SpeakerMention  # noqa: E402
+from service.domain.entities import (  # noqa: E402
+    DocumentSubmission,
+    Relation,
+    RelationKind,
+    SpeakerKind,
+    SpeakerMention,
+)
 from service.settings import Settings  # noqa: E402
-from service.storage import NewDocument, NewStatement  # noqa: E402
+from service.storage import NewStatement  # noqa: E402
 from service.storage.migrate import upgrade_schema  # noqa: E402
 from service.storage.sql import SqlClaimStore, create_engine  # noqa: E402
+from service.usecases.clusters import update_clusters  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 LABELS = [RelationKind.CORROBORATES, RelationKind.CONTRADICTS, RelationKind.DISCUSSES, RelationKind.UNRELATED]
@@ -55,7 +61,8 @@ class SyntheticCorpus:
         self.degree = degree
         self.members: dict[int, list[int]] = {}  # topic → stored statement ids
 
-    def document(self, number: int, speaker_ids: list[int]) -> tuple[NewDocument, list[NewStatement], list[int]]:
+    def document(self, number: int, speaker_ids: list[int]
+                 ) -> tuple[tuple[DocumentSubmission, str], list[NewStatement], list[int]]:
         count = int(self.rng.integers(3, 10))
         topics = self.rng.choice(len(self.topic_weights), size=count, p=self.topic_weights).tolist()
         text = f"synthetic document {number}"
@@ -65,7 +72,7 @@ class SyntheticCorpus:
                                    claim=f"claim {number}.{i} on topic {topics[i]}", claim_start=0, claim_end=1,
                                    speaker_start=None, speaker_end=None, date=None, date_text=None,
                                    date_basis="unknown", cue=None, embedding=vectors[i]) for i in range(count)]
-        new = NewDocument(text, hashlib.sha256(text.encode()).hexdigest(), dt.date(2022, 4, 1))
+        new = DocumentSubmission(text, dt.date(2022, 4, 1)), hashlib.sha256(text.encode()).hexdigest()
         return new, statements, topics
 
     def relations(self, statement_ids: list[int], topics: list[int]) -> list[Relation]:
@@ -89,7 +96,7 @@ def ingest(store: SqlClaimStore, corpus: SyntheticCorpus, number: int, speaker_i
     started = time.perf_counter()
     with store.transaction() as tx:
         tx.lock_clusters()
-        document_id = tx.add_document(document)
+        document_id = tx.add_document(*document)
         ids = tx.add_statements(document_id, statements)
         relations = corpus.relations(ids, topics)
         tx.add_relations(relations)

@@ -25,7 +25,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from service.domain.extraction import StatementExtractor  # noqa: E402
+from service.domain.extraction.statements import StatementExtractor  # noqa: E402
 from service.runtime import build_extractor  # noqa: E402
 from service.settings import Settings  # noqa: E402
 

@@ -176,8 +176,9 @@ def rate(items: float, seconds: float) -> float:
 
 def run_ingest(models: Any, seeds: list[tuple[str, str, dt.date | None]], repeat: int, tmp: Path
                ) -> dict[str, Any]:
-    from service.pipeline import DocumentSubmission, ingest_document
+    from service.domain.entities import DocumentSubmission
     from service.runtime import build_runtime
+    from service.usecases.ingest import ingest_document
 
     settings = Settings(database_url=f"sqlite:///{tmp / 'bench.sqlite3'}")
     runtime = build_runtime(settings, models)

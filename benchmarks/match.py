@@ -18,10 +18,10 @@ the instances' methods (models, indexes, store), which call the original methods
 
 (a) Endpoint. The Flask app in-process (`create_app(runtime=...)`, test client), one request per tweet of the
     CheckThat! 2020 dev queries (`tweets.queries.tsv`) whose normalised text is at most
-    `service.matching.ONE_CLAIM_CHARS` long (one query, no extraction: 195 of the 197), cycled up to --queries,
+    `service.usecases.matching.ONE_CLAIM_CHARS` long (one query, no extraction: 195 of the 197), cycled up to --queries,
     after 3 warm-up requests. The store starts as a temporary copy of `.devdata/checkthat2020.sqlite3` (the
     10,375 real verified claims; the original is only read), or the claims imported with
-    `service.matching.import_fact_checks` when the copy does not hold them, then is topped up with synthetic
+    `service.usecases.fact_checks.import_fact_checks` when the copy does not hold them, then is topped up with synthetic
     fact-checks through the storage layer (`tx.upsert_fact_checks` under `tx.lock_clusters()`) up to each size.
     A synthetic fact-check has a claim of random words drawn from the real claims' words (so FTS5 posting
     lists have realistic lengths), no title (so no title vector, as the service stores it) and a claim vector
@@ -310,8 +310,8 @@ def prepare_real_store(db: Path, models: Any, claims: list[tuple[str, str, str]]
     The dev store is only read (copied); every write goes to the copy in the temporary directory."""
     import sqlite3
 
-    from service.matching import import_fact_checks
     from service.runtime import build_runtime
+    from service.usecases.fact_checks import import_fact_checks
 
     if reuse and DEVDATA_STORE.exists():
         start = time.perf_counter()
@@ -603,10 +603,10 @@ def lexical_only(path: Path, claims: list[tuple[str, str, str]], feed: Synthetic
     from types import SimpleNamespace
 
     from service.domain.lexical import query_terms
-    from service.domain.matching import normalise_query
-    from service.matching import _queries
+    from service.domain.ranking import normalise_query
     from service.storage.migrate import upgrade_schema
     from service.storage.sql import SqlClaimStore, create_engine
+    from service.usecases.matching import _queries
 
     engine = create_engine(f"sqlite:///{path}")
     upgrade_schema(engine)
@@ -1229,10 +1229,10 @@ def main(argv: list[str] | None = None) -> None:
     logging.basicConfig(level=logging.WARNING)
     budget = Budget(args.time_budget_s)
     started_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    from service.domain.matching import normalise_query
-    from service.matching import ONE_CLAIM_CHARS
+    from service.domain.ranking import normalise_query
     from service.runtime import load_models
     from service.storage.vector_index import HnswEngine
+    from service.usecases.matching import ONE_CLAIM_CHARS
 
     machine = machine_info()
     service = {"hnsw_settings": hnsw_settings(HnswEngine()), "ann_threshold": args.ann_threshold,

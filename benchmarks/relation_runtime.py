@@ -68,7 +68,7 @@ from train_relation_baseline import (  # noqa: E402
     snli_examples,
 )
 
-from service.domain.relation_xenc import load_peft_model, quantize_int8, reduce_passages, softmax  # noqa: E402
+from service.domain.relation.cross_encoder import load_peft_model, quantize_int8, reduce_passages, softmax  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
 BATCH_SIZE = 32

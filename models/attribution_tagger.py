@@ -69,14 +69,14 @@ from extraction_inputs import overlap  # noqa: E402
 if str(MODELS_DIR.parent) not in sys.path:
     sys.path.insert(0, str(MODELS_DIR.parent))
 # The decoding and windowing the service runs (numpy-free, no spaCy: importable on the GPU machine too).
-from service.domain.attribution_tagger import (  # noqa: E402
+from service.domain.extraction.tagger import (  # noqa: E402
     LABEL_ID,
     LABELS,
     MAX_LENGTH,
     labels_to_spans,
     windows,
 )
-from service.domain.attribution_tagger import nearest as nearest_source  # noqa: E402
+from service.domain.extraction.tagger import nearest as nearest_source  # noqa: E402
 
 log = logging.getLogger("attribution_tagger")
 

@@ -1,7 +1,7 @@
 """Fit the cross-encoder's temperature for the int8 model the service serves, on the training run's calibration rows.
 
 `train_relation.py` fits `temperature` on the fp32 logits (on the GPU run: in fp32 there too). Quantising to int8
-(`service.domain.relation_xenc.quantize_int8`) moves the logits a little, so the service divides int8 logits by
+(`service.domain.relation.cross_encoder.quantize_int8`) moves the logits a little, so the service divides int8 logits by
 `temperature_int8`, fitted here on the same calibration rows (FNC-1 Body ID % 10 == 5 and 10% of the NLI rows,
 never trained on) from the packed data the run was trained on (its SHA-256 is checked against the manifest).
 Writes `temperature_int8` and `calibration_int8` (ECE and NLL before and after, accuracy, macro-F1) into the
@@ -29,7 +29,7 @@ for _path in (REPO_ROOT, REPO_ROOT / "models"):
 from score_relation_rows import pair_logits  # noqa: E402
 from train_relation import LABELS, expected_calibration_error, file_sha256, fit_temperature, read_rows, scores  # noqa: E402
 
-from service.domain.relation_xenc import load_peft_model, quantize_int8, softmax  # noqa: E402
+from service.domain.relation.cross_encoder import load_peft_model, quantize_int8, softmax  # noqa: E402
 
 log = logging.getLogger("calibrate_relation")
 

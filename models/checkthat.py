@@ -1,7 +1,7 @@
 """CheckThat! 2020 task 2 for claim matching: the verified claims imported as ClaimReviews, tweets as queries.
 
 Shared by `evaluate_matching.py` and `train_matching.py`. The claims go through the service's own import
-(`service.matching.import_fact_checks`) into a real store, and the tweets through its own retrieval
+(`service.usecases.fact_checks.import_fact_checks`) into a real store, and the tweets through its own retrieval
 (`rank_candidates`), so what is measured is what the API serves. The store is kept between runs (10,375 claims
 take a few minutes to embed on 2 cores): pass `--database` to choose where.
 """
@@ -71,9 +71,9 @@ def claim_id_of(url: str) -> str | None:
 
 def build_runtime(database_url: str, data_dir: Path):  # -> service.runtime.Runtime
     """A runtime on `database_url` holding every verified claim (imported once, then reused)."""
-    from service.matching import import_fact_checks
     from service.runtime import build_runtime as build
     from service.settings import Settings
+    from service.usecases.fact_checks import import_fact_checks
 
     runtime = build(Settings(database_url=database_url))
     claims = verified_claims(data_dir)

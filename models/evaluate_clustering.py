@@ -53,7 +53,7 @@ def bcubed(predicted: Mapping[str, int], gold: Mapping[str, str]) -> dict[str, f
 
 def load_items(data_dir: Path, split: str, distractors: int, seed: int) -> tuple[list[str], list[str], dict[str, str]]:
     """(item ids, texts, gold cluster of each item)."""
-    from service.domain.matching import normalise_query
+    from service.domain.ranking import normalise_query
 
     claims = {cid: text for cid, text, _ in verified_claims(data_dir)}
     split_queries = queries(data_dir, split)

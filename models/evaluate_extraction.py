@@ -43,7 +43,7 @@ log = logging.getLogger("evaluate_extraction")
 
 
 class Extractor(Protocol):
-    """What the evaluator needs from `service.domain.extraction.StatementExtractor`."""
+    """What the evaluator needs from `service.domain.extraction.statements.StatementExtractor`."""
 
     def extract(self, text: str, published_at: dt.date | None) -> Any:
         """Return an `Extraction` whose `statements` are `ExtractedStatement`s."""

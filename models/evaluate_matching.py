@@ -3,7 +3,7 @@ lexical alone, reciprocal-rank fusion, the trained fusion (what the API ranks by
 by the relation model (`--rerank`), plus ClaimMatch pair accuracy of the same-claim decision.
 
 The verified claims are imported through the service's own import into a kept store (see `checkthat.py`), every
-tweet goes through the service's own retrieval (`service.matching.rank_candidates`); the variants re-order the
+tweet goes through the service's own retrieval (`service.usecases.matching.rank_candidates`); the variants re-order the
 same candidate lists, so they differ only in ranking.
 
 Run from the repository root:
@@ -55,8 +55,8 @@ def rank_of(gold: str, ordered_urls: Sequence[str]) -> int | None:
 
 
 def evaluate_split(runtime, split_queries: Sequence[Query], rerank: bool) -> dict[str, object]:
-    from service.domain.matching import FusionRanker
-    from service.matching import FACT_CHECK, rank_candidates
+    from service.domain.ranking import FusionRanker
+    from service.usecases.matching import FACT_CHECK, rank_candidates
 
     rrf = FusionRanker.reciprocal_rank_fusion()
     orders: dict[str, Callable[[str, list], np.ndarray]] = {
@@ -101,7 +101,7 @@ def claimmatch_accuracy(runtime, path: Path, checkthat_tweets: set[str]) -> dict
     """
     from checkthat import read_tsv
 
-    from service.domain.matching import normalise_query
+    from service.domain.ranking import normalise_query
 
     pairs = []
     for row in read_tsv(path)[1:]:
@@ -125,7 +125,7 @@ def claimmatch_accuracy(runtime, path: Path, checkthat_tweets: set[str]) -> dict
 
 def _tweet_key(text: str) -> str:
     """ClaimMatch copies CheckThat tweets without the "@" of handles: compare letters and digits only."""
-    from service.domain.matching import normalise_query
+    from service.domain.ranking import normalise_query
 
     return re.sub(r"\W+", "", normalise_query(text.replace("@", "")).lower())[:80]
 

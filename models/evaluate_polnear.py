@@ -360,7 +360,8 @@ def evaluate(root: Path, limit: int | None, keep: int) -> dict[str, Any]:
     """Run the extractor over PolNeAR dev and return the referee's figures, extras and the error analysis."""
     if str(REPO_ROOT) not in sys.path:
         sys.path.insert(0, str(REPO_ROOT))
-    from service.domain.extraction import REPORTING_VERBS, load_spacy
+    from service.domain.extraction.cues import REPORTING_VERBS
+    from service.domain.extraction.statements import load_spacy
     from service.runtime import served_extractor
 
     started = time.perf_counter()

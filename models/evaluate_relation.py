@@ -43,9 +43,15 @@ from train_relation_baseline import (
 )
 
 from service.domain.embedding import Embedder
-from service.domain.relation import PairModelClassifier
-from service.domain.relation_model import PairNetwork, featurize_pairs, load_relation_classifier
-from service.domain.relation_xenc import CrossEncoderPairModel, Encoder, load_cross_encoder, reduce_passages, softmax
+from service.domain.relation.baseline import PairNetwork, featurize_pairs, load_relation_classifier
+from service.domain.relation.classifier import PairModelClassifier
+from service.domain.relation.cross_encoder import (
+    CrossEncoderPairModel,
+    Encoder,
+    load_cross_encoder,
+    reduce_passages,
+    softmax,
+)
 
 log = logging.getLogger("evaluate_relation")
 

@@ -12,7 +12,7 @@ Rows (seed 13 unless `--seed`):
 - FNC-1 train, bodies with Body ID % 10 == 0 left out (the dev split the evaluation uses); Body ID % 10 == 5 go to
   the calibration split. agree/disagree/discuss/unrelated -> corroborates/contradicts/discusses/unrelated;
   unrelated kept with probability `--unrelated-fraction`. Bodies are reduced to the headline's `--top-sentences`
-  most similar sentences (`service.domain.relation_xenc.reduce_passages`, the same code the service runs).
+  most similar sentences (`service.domain.relation.cross_encoder.reduce_passages`, the same code the service runs).
 - SNLI validation, counterfactual-NLI all_combined train, the two MultiNLI 1,000-pair samples (claim = hypothesis,
   other = premise; entailment/contradiction/neutral -> corroborates/contradicts/discusses); `--calibration-share`
   of them go to the calibration split.
@@ -64,8 +64,8 @@ from train_relation_baseline import (  # noqa: E402
     snli_examples,
 )
 
-from service.domain.relation_model import split_sentences  # noqa: E402
-from service.domain.relation_xenc import DEFAULT_TOP_SENTENCES, reduce_passages  # noqa: E402
+from service.domain.relation.baseline import split_sentences  # noqa: E402
+from service.domain.relation.cross_encoder import DEFAULT_TOP_SENTENCES, reduce_passages  # noqa: E402
 
 log = logging.getLogger("pack_relation_data")
 

@@ -32,8 +32,8 @@ for _path in (REPO_ROOT, REPO_ROOT / "models"):
 from relation_metrics import NLI_ORDER, fnc_score, per_class_f1, to_nli  # noqa: E402
 from train_relation import LABELS, read_rows  # noqa: E402
 
-from service.domain.relation import CLAIM_SIZED_CHARS  # noqa: E402
-from service.domain.relation_xenc import load_peft_model, softmax  # noqa: E402
+from service.domain.relation.classifier import CLAIM_SIZED_CHARS  # noqa: E402
+from service.domain.relation.cross_encoder import load_peft_model, softmax  # noqa: E402
 
 log = logging.getLogger("score_relation_rows")
 

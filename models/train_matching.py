@@ -38,7 +38,7 @@ log = logging.getLogger("train_matching")
 
 def candidate_features(runtime, data_dir: Path, split: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(features, labels, query index) of every fact-check candidate retrieved for the split's tweets."""
-    from service.matching import FACT_CHECK, rank_candidates
+    from service.usecases.matching import FACT_CHECK, rank_candidates
 
     rows, labels, groups = [], [], []
     for n, query in enumerate(queries(data_dir, split)):
@@ -78,7 +78,7 @@ def link_threshold(features: np.ndarray, labels: np.ndarray, groups: np.ndarray)
     Each train tweet gives a positive (its gold claim) and a hard negative (its most similar other claim); the
     threshold is the one that classifies these pairs best.
     """
-    from service.domain.matching import FEATURES
+    from service.domain.ranking import FEATURES
 
     similarity = features[:, FEATURES.index("similarity_best")]
     positives, negatives = [], []
@@ -97,7 +97,7 @@ def link_threshold(features: np.ndarray, labels: np.ndarray, groups: np.ndarray)
 
 
 def main() -> None:
-    from service.domain.matching import FEATURES
+    from service.domain.ranking import FEATURES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)

@@ -2,7 +2,7 @@
 
 Writes `<out>/adapter/` (LoRA weights plus the pooler and classification head, ~2 MB) and `<out>/manifest.json`
 (labels, base model, data and its SHA-256, seed, command, date, per-epoch history, temperature with the ECE before
-and after). Served by `service.domain.relation_xenc.load_cross_encoder_classifier(out)` on CPU.
+and after). Served by `service.domain.relation.cross_encoder.load_cross_encoder_classifier(out)` on CPU.
 
 Data (`--data`): the JSONL(.gz) written by `models/pack_relation_data.py` (rows already reduced: FNC-1 train
 without the dev bodies, Body ID % 10 == 0, bodies cut to the headline's most similar sentences; counterfactual NLI
@@ -44,8 +44,8 @@ for _path in (REPO_ROOT, REPO_ROOT / "models"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from service.domain.relation import LABEL_ORDER  # noqa: E402
-from service.domain.relation_xenc import ADAPTER_DIR, DEFAULT_MAX_LENGTH, DEFAULT_TOP_SENTENCES, softmax  # noqa: E402
+from service.domain.relation.classifier import LABEL_ORDER  # noqa: E402
+from service.domain.relation.cross_encoder import ADAPTER_DIR, DEFAULT_MAX_LENGTH, DEFAULT_TOP_SENTENCES, softmax  # noqa: E402
 
 log = logging.getLogger("train_relation")
 

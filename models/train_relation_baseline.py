@@ -29,8 +29,7 @@ if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
 from service.domain.embedding import EMBEDDING_DIM, Embedder  # noqa: E402
-from service.domain.relation import LABEL_ORDER  # noqa: E402
-from service.domain.relation_model import (  # noqa: E402
+from service.domain.relation.baseline import (  # noqa: E402
     FEATURE_NAMES,
     MAX_SENTENCES,
     TOP_SENTENCES,
@@ -39,6 +38,7 @@ from service.domain.relation_model import (  # noqa: E402
     softmax,
     split_sentences,
 )
+from service.domain.relation.classifier import LABEL_ORDER  # noqa: E402
 
 log = logging.getLogger("train_relation_baseline")
 

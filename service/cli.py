@@ -35,7 +35,8 @@ def split_seed(raw: str) -> tuple[str, dt.date | None]:
 
 def seed_directory(runtime: Runtime, directory: Path) -> int:
     """Ingest every `*.txt` of a directory and return how many were new; running it twice stores nothing new."""
-    from service.pipeline import DocumentSubmission, ingest_document
+    from service.domain.entities import DocumentSubmission
+    from service.usecases.ingest import ingest_document
 
     files = sorted(directory.glob("*.txt"))
     if not files:
@@ -59,7 +60,7 @@ def seed(directory: Path, settings: Settings) -> None:
 def import_feed(runtime: Runtime, path: Path, batch_size: int = 500) -> tuple[int, int, int]:
     """Import a ClaimReview feed in batches, skipping invalid items; return (created, updated, rejected)."""
     from service.feeds import iter_feed
-    from service.matching import import_fact_checks
+    from service.usecases.fact_checks import import_fact_checks
 
     created = updated = rejected = 0
     batch: list[tuple[int, object]] = []
@@ -113,8 +114,8 @@ def write_openapi(path: Path) -> None:
 
 def recluster(settings: Settings) -> None:
     """Rebuild every cluster from the stored relations."""
-    from service.pipeline import recluster_all
     from service.runtime import build_runtime
+    from service.usecases.clusters import recluster_all
 
     count = recluster_all(build_runtime(settings))
     logger.info("%d clusters after reclustering", count)

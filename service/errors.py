@@ -27,3 +27,7 @@ class Conflict(ClaimlensError):
 
 class NotReady(ClaimlensError):
     """A model or the store is not available yet."""
+
+
+class StoreUnavailable(ClaimlensError):
+    """The database cannot be reached (refused, lost, shutting down, lock timeout): retry later."""

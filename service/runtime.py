@@ -6,14 +6,15 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from service.domain.attribution_tagger import AttributionTagger
 from service.domain.embedding import Embedder
-from service.domain.extraction import StatementExtractor
-from service.domain.matching import FusionRanker
-from service.domain.relation import PairModelClassifier
-from service.domain.relation_model import load_relation_classifier
-from service.domain.relation_xenc import ADAPTER_DIR, load_cross_encoder_classifier
+from service.domain.extraction.statements import StatementExtractor
+from service.domain.extraction.tagger import AttributionTagger
+from service.domain.ranking import FusionRanker
+from service.domain.relation.baseline import load_relation_classifier
+from service.domain.relation.classifier import PairModelClassifier
+from service.domain.relation.cross_encoder import ADAPTER_DIR, load_cross_encoder_classifier
 from service.settings import Settings
+from service.storage import ClaimStore
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore, create_engine
 from service.storage.vector_index import VectorIndex
@@ -37,7 +38,7 @@ class Runtime:
 
     settings: Settings
     models: Models
-    store: SqlClaimStore
+    store: ClaimStore
     index: VectorIndex  # statements
     fact_check_index: VectorIndex  # imported ClaimReviews: their claims
     fact_check_title_index: VectorIndex  # and their titles

@@ -10,9 +10,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import pytest
 
 from service.domain.embedding import Embedder
-from service.domain.extraction import StatementExtractor
-from service.domain.relation import PairModelClassifier
-from service.domain.relation_xenc import CrossEncoderPairModel
+from service.domain.extraction.statements import StatementExtractor
+from service.domain.relation.classifier import PairModelClassifier
+from service.domain.relation.cross_encoder import CrossEncoderPairModel
 from service.settings import REPO_ROOT
 
 RELATION_BASELINE_DIR = REPO_ROOT / "models" / "relation_baseline"
@@ -29,7 +29,7 @@ def embedder() -> Embedder:
 @pytest.fixture(scope="session")
 def relation_classifier(embedder: Embedder) -> PairModelClassifier:
     """Return the trained relation baseline behind the RelationClassifier interface."""
-    from service.domain.relation_model import load_relation_classifier
+    from service.domain.relation.baseline import load_relation_classifier
 
     return load_relation_classifier(RELATION_BASELINE_DIR, embedder)
 
@@ -37,7 +37,7 @@ def relation_classifier(embedder: Embedder) -> PairModelClassifier:
 @pytest.fixture(scope="session")
 def xenc_model(embedder: Embedder) -> CrossEncoderPairModel:
     """Return the served relation_xenc cross-encoder (CPU, fp32, temperature applied), loaded once."""
-    from service.domain.relation_xenc import load_cross_encoder
+    from service.domain.relation.cross_encoder import load_cross_encoder
 
     return load_cross_encoder(RELATION_XENC_DIR, embedder.encode)
 
@@ -45,7 +45,7 @@ def xenc_model(embedder: Embedder) -> CrossEncoderPairModel:
 @pytest.fixture(scope="session")
 def nlp() -> Any:
     """Return the packaged spaCy pipeline, loaded once."""
-    from service.domain.extraction import load_spacy
+    from service.domain.extraction.statements import load_spacy
 
     return load_spacy()
 
@@ -62,7 +62,7 @@ def extractor() -> StatementExtractor:
 @pytest.fixture(scope="session")
 def rule_extractor(nlp: Any) -> StatementExtractor:
     """Return the extraction rules alone (no tagger), loaded once."""
-    from service.domain.extraction import StatementExtractor
+    from service.domain.extraction.statements import StatementExtractor
 
     return StatementExtractor(nlp)
 
@@ -70,7 +70,7 @@ def rule_extractor(nlp: Any) -> StatementExtractor:
 @pytest.fixture(scope="session")
 def models(embedder: Embedder, extractor: StatementExtractor, relation_classifier: PairModelClassifier):
     """Return the service's models (real MiniLM, spaCy and relation model), loaded once."""
-    from service.domain.matching import FusionRanker
+    from service.domain.ranking import FusionRanker
     from service.runtime import Models
 
     return Models(embedder, extractor, relation_classifier, FusionRanker.load(MATCHING_MODEL_PATH))

@@ -6,7 +6,6 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service import pipeline
 from service.api.context import runtime
 from service.api.schemas import (
     ApiErrorSchema,
@@ -19,9 +18,10 @@ from service.api.schemas import (
     Page,
     PageArgsSchema,
 )
-from service.domain.entities import Extraction
-from service.pipeline import DocumentSubmission, IngestResult
-from service.storage import StatementFilter
+from service.domain.entities import Document, DocumentSubmission, Extraction
+from service.usecases import reads
+from service.usecases.ingest import IngestResult, extract_text, ingest_document
+from service.usecases.reads import DocumentDetail
 
 blp = Blueprint("documents", __name__, url_prefix="/v1", description="Statements out of news text.")
 
@@ -33,7 +33,7 @@ class Extract(MethodView):
     @blp.alt_response(422, schema=ApiErrorSchema)
     def post(self, body: dict[str, Any]) -> Extraction:
         """Extract statements and time expressions from a text; store nothing."""
-        return pipeline.extract_text(runtime().models, body["text"], body["published_at"])
+        return extract_text(runtime().models, body["text"], body["published_at"])
 
 
 @blp.route("/documents")
@@ -44,14 +44,14 @@ class Documents(MethodView):
     @blp.alt_response(422, schema=ApiErrorSchema)
     def post(self, submission: DocumentSubmission) -> tuple[IngestResult, int]:
         """Store a document with its statements, relations and clusters (the same text is stored once)."""
-        result = pipeline.ingest_document(runtime(), submission)
+        result = ingest_document(runtime(), submission)
         return result, 201 if result.created else 200
 
     @blp.arguments(PageArgsSchema, location="query")
     @blp.response(200, DocumentPageSchema)
-    def get(self, args: dict[str, Any]) -> Page:
+    def get(self, args: dict[str, Any]) -> Page[Document]:
         """List stored documents, newest first."""
-        items, total = runtime().store.list_documents(args["limit"], args["offset"])
+        items, total = reads.list_documents(runtime(), args["limit"], args["offset"])
         return Page(items, total, args["limit"], args["offset"])
 
 
@@ -59,9 +59,6 @@ class Documents(MethodView):
 class DocumentById(MethodView):
     @blp.response(200, DocumentDetailSchema)
     @blp.alt_response(404, schema=ApiErrorSchema)
-    def get(self, document_id: int) -> dict[str, Any]:
+    def get(self, document_id: int) -> DocumentDetail:
         """Return a document with its statements."""
-        store = runtime().store
-        document = store.get_document(document_id)
-        statements, _ = store.list_statements(StatementFilter(document_id=document_id), limit=10_000, offset=0)
-        return {**document.__dict__, "statements": statements}
+        return reads.document_detail(runtime(), document_id)

@@ -7,10 +7,9 @@ from typing import Any
 
 from flask import Flask, g, jsonify
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from service.errors import ClaimlensError, Conflict, InvalidInput, NotFound, NotReady
+from service.errors import ClaimlensError, Conflict, InvalidInput, NotFound, NotReady, StoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -43,10 +42,10 @@ def register_error_handlers(app: Flask) -> None:
                 response.headers[name] = value
         return response, code
 
-    @app.errorhandler(OperationalError)
-    def _database_unavailable(error: OperationalError) -> ResponseReturnValue:
+    @app.errorhandler(StoreUnavailable)
+    def _database_unavailable(error: StoreUnavailable) -> ResponseReturnValue:
         # Connection refused or lost, server shutting down, lock timeout: the store, not the request, is at fault.
-        logger.error("database unavailable in request %s: %s", g.get("request_id", "-"), type(error.orig).__name__)
+        logger.error("database unavailable in request %s: %s", g.get("request_id", "-"), error.message)
         response = jsonify(error_body(503, "The database is unavailable; retry shortly."))
         response.headers["Retry-After"] = "5"
         return response, 503

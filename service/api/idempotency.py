@@ -7,7 +7,6 @@ Answers of 5xx are not kept, so such a request can be retried. Keys are per call
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 
@@ -16,9 +15,9 @@ from flask.typing import ResponseReturnValue
 
 from service.api.context import runtime
 from service.api.errors import error_body
+from service.usecases.idempotency import claim_key, keep_answer, release_key
 
 HEADER = "Idempotency-Key"
-KEPT_FOR = dt.timedelta(hours=24)
 _VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # printable ASCII, no spaces
 
 
@@ -37,7 +36,7 @@ def _claim_key() -> ResponseReturnValue | None:
     owner = _owner()
     fingerprint = hashlib.sha256(
         b"\n".join([request.method.encode(), request.full_path.encode(), request.get_data()])).hexdigest()
-    found = runtime().store.begin_idempotent(owner, key, fingerprint, KEPT_FOR)
+    found = claim_key(runtime(), owner, key, fingerprint)
     if found.state == "new":
         g.idempotency = (owner, key)
         return None
@@ -55,18 +54,17 @@ def _keep_answer(response: Response) -> Response:
     if claimed is None:
         return response
     owner, key = claimed
-    store = runtime().store
     if response.status_code >= 500:
-        store.abandon_idempotent(owner, key)
+        release_key(runtime(), owner, key)
     else:
-        store.finish_idempotent(owner, key, response.status_code, response.get_data(as_text=True))
+        keep_answer(runtime(), owner, key, response.status_code, response.get_data(as_text=True))
     return response
 
 
 def _release_key(_error: BaseException | None) -> None:
     claimed = g.pop("idempotency", None)  # still here only when no answer was produced
     if claimed is not None:
-        runtime().store.abandon_idempotent(*claimed)
+        release_key(runtime(), *claimed)
 
 
 def _owner() -> str:

@@ -1,21 +1,47 @@
 """marshmallow schemas of the HTTP contract: inputs load into dataclasses, outputs dump entities."""
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from marshmallow import INCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import (
+    INCLUDE,
+    RAISE,
+    Schema,
+    ValidationError,
+    fields,
+    post_load,
+    pre_dump,
+    validate,
+    validates_schema,
+)
 
+from service.api.context import runtime
 from service.domain.claimreview import is_encodable
-from service.domain.entities import ClusterKind, DateBasis, RelationKind, SpeakerKind
-from service.pipeline import DocumentSubmission
+from service.domain.entities import (
+    ClusterKind,
+    DateBasis,
+    DocumentSubmission,
+    FactCheck,
+    RelationKind,
+    SpeakerKind,
+    StoredFactCheck,
+)
+from service.settings import Settings
+from service.usecases.fact_checks import ImportOutcome, SearchPage
+from service.usecases.matching import Match
+from service.usecases.reads import DocumentDetail
 
-MAX_TEXT_CHARS = 200_000
+T = TypeVar("T")
+
+# Limits a running service takes from its settings; the OpenAPI description shows their defaults.
+DEFAULT = Settings()
 MAX_CLAIM_CHARS = 2_000
 MAX_PASSAGE_CHARS = 10_000
 MAX_PAIRS = 256
 MAX_ID = 2**31 - 1
-MAX_FACT_CHECKS = 1_000
+MAX_SEARCH_OFFSET = 10_000
 
 
 def _has_content(value: str) -> None:
@@ -29,6 +55,28 @@ def _no_nul(value: str) -> None:
         raise ValidationError("Must not contain NUL characters.")
     if not is_encodable(value):
         raise ValidationError("Must be valid Unicode text (a lone surrogate such as \\ud800 is not).")
+
+
+class AtMostSetting(validate.Validator):
+    """Reject a value whose size (a string's length, a list's length, or a number) exceeds a setting of the
+    running service, read when the request is validated."""
+
+    def __init__(self, setting: str) -> None:
+        self.setting = setting
+
+    def __call__(self, value: Any) -> Any:
+        limit = getattr(runtime().settings, self.setting)
+        size = value if isinstance(value, int) else len(value)
+        if size > limit:
+            unit = "" if isinstance(value, int) else (" characters" if isinstance(value, str) else " items")
+            raise ValidationError(f"Must be at most {limit:,}{unit}.")
+        return value
+
+
+def _article_text(description: str) -> fields.String:
+    return fields.String(required=True, validate=[validate.Length(min=1), AtMostSetting("max_text_chars"),
+                                                  _has_content],
+                         metadata={"description": description, "maxLength": DEFAULT.max_text_chars})
 
 
 def _text(max_chars: int, description: str, **kwargs: Any) -> fields.String:
@@ -52,14 +100,14 @@ class StrictSchema(Schema):
 
 
 class ExtractInSchema(StrictSchema):
-    text = _text(MAX_TEXT_CHARS, "News text to analyse (at most 200,000 characters).", required=True)
+    text = _article_text(f"News text to analyse (at most {DEFAULT.max_text_chars:,} characters).")
     published_at = fields.Date(load_default=None, allow_none=True,
                                metadata={"description": "Publication date (YYYY-MM-DD) that relative dates "
                                                         "resolve against; without it they stay null."})
 
 
 class DocumentInSchema(StrictSchema):
-    text = _text(MAX_TEXT_CHARS, "The article text (at most 200,000 characters).", required=True)
+    text = _article_text(f"The article text (at most {DEFAULT.max_text_chars:,} characters).")
     published_at = fields.Date(load_default=None, allow_none=True,
                                metadata={"description": "Publication date, YYYY-MM-DD."})
     title = _optional_text(1_000, "Headline or title.")
@@ -91,8 +139,9 @@ class MatchInSchema(StrictSchema):
 
 
 class PageArgsSchema(StrictSchema):
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=500),
-                           metadata={"description": "Page size, 1-500."})
+    limit = fields.Integer(load_default=20, validate=[validate.Range(min=1), AtMostSetting("list_limit_max")],
+                           metadata={"description": f"Page size, 1-{DEFAULT.list_limit_max}.",
+                                     "maximum": DEFAULT.list_limit_max})
     offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9),
                             metadata={"description": "Items to skip."})
 
@@ -137,9 +186,10 @@ class ClaimReviewImportSchema(Schema):
         unknown = INCLUDE  # a ClaimReview is open-ended JSON-LD: its fields pass through to the domain's parser
 
     claim_reviews = fields.List(
-        fields.Raw(), validate=validate.Length(min=1, max=MAX_FACT_CHECKS),
-        metadata={"description": "1 to 1,000 schema.org ClaimReview objects (or Google Fact Check Tools Claims). "
-                                 "Without this field the body itself is one ClaimReview."})
+        fields.Raw(), validate=[validate.Length(min=1), AtMostSetting("max_fact_checks_per_request")],
+        metadata={"description": f"1 to {DEFAULT.max_fact_checks_per_request:,} schema.org ClaimReview objects "
+                                 "(or Google Fact Check Tools Claims). Without this field the body itself is one "
+                                 "ClaimReview.", "maxItems": DEFAULT.max_fact_checks_per_request})
 
     @validates_schema
     def one_or_many(self, data: dict[str, Any], **_: Any) -> None:
@@ -151,6 +201,22 @@ class ClaimReviewImportSchema(Schema):
     @post_load
     def to_items(self, data: dict[str, Any], **_: Any) -> list[Any]:
         return list(data["claim_reviews"]) if "claim_reviews" in data else [data]
+
+
+def _issued_page_token(token: str) -> None:
+    _page_offset(token)
+
+
+def _page_offset(token: str) -> int:
+    try:
+        decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        kind, _, number = decoded.partition(":")
+        offset = int(number)
+        if kind != "offset" or not 0 <= offset <= MAX_SEARCH_OFFSET:
+            raise ValueError(decoded)
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationError("Not a token this API issued.") from None
+    return offset
 
 
 class ClaimsSearchArgsSchema(StrictSchema):
@@ -168,9 +234,9 @@ class ClaimsSearchArgsSchema(StrictSchema):
                                 metadata={"description": "Only reviews at most this many days old."})
     pageSize = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100),
                               metadata={"description": "Page size, 1-100 (default 10)."})
-    pageToken = fields.String(load_default=None, validate=validate.Length(max=200),
+    pageToken = fields.String(load_default=None, validate=[validate.Length(max=200), _issued_page_token],
                               metadata={"description": "nextPageToken of the previous page."})
-    offset = fields.Integer(load_default=None, validate=validate.Range(min=0, max=10_000),
+    offset = fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_SEARCH_OFFSET),
                             metadata={"description": "Integer offset, an alternative to pageToken."})
     key = fields.String(load_default=None, metadata={
         "description": "Ignored: the API key parameter of Google's API, accepted so its clients work unchanged "
@@ -180,6 +246,18 @@ class ClaimsSearchArgsSchema(StrictSchema):
     def needs_query_or_site(self, data: dict[str, Any], **_: Any) -> None:
         if not data.get("query") and not data.get("reviewPublisherSiteFilter"):
             raise ValidationError("Give query or reviewPublisherSiteFilter.", "query")
+
+    @post_load
+    def page_offset(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """`offset` from the page token when no offset is given."""
+        if data["offset"] is None:
+            data["offset"] = _page_offset(data["pageToken"]) if data["pageToken"] else 0
+        return data
+
+
+def page_token(offset: int) -> str:
+    """The opaque `nextPageToken` of `claims:search` for a page starting at `offset`."""
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
 
 
 # --- outputs ---------------------------------------------------------------------------------------------
@@ -259,6 +337,10 @@ class DocumentSchema(Schema):
 class DocumentDetailSchema(DocumentSchema):
     statements = fields.List(fields.Nested(StatementSchema), metadata={"description": "Its statements."})
 
+    @pre_dump
+    def flatten(self, detail: DocumentDetail, **_: Any) -> dict[str, Any]:
+        return {**detail.document.__dict__, "statements": detail.statements}
+
 
 def page_schema(item: type[Schema], name: str) -> type[Schema]:
     """Build the `{items, total, limit, offset}` envelope of a list endpoint."""
@@ -290,6 +372,10 @@ class RelationResultSchema(Schema):
 class ClassifyResultSchema(Schema):
     results = fields.List(fields.Nested(RelationResultSchema), metadata={"description": "One per pair, in order."})
 
+    @pre_dump
+    def envelope(self, scores: list[Any], **_: Any) -> dict[str, Any]:
+        return {"results": scores}
+
 
 class MatchRelationSchema(Schema):
     label = fields.Enum(RelationKind, by_value=True, metadata={"description": "Relation of the query to the match."})
@@ -320,8 +406,27 @@ class MatchSchema(Schema):
                                  metadata={"description": "The fact-check, when the match is one; else null."})
 
 
+    @pre_dump
+    def flatten(self, match: Match, **_: Any) -> dict[str, Any]:
+        common = {"query": match.query, "similarity": match.similarity, "score": match.score,
+                  "relation": match.relation}
+        if match.fact_check is not None:
+            fact = match.fact_check.fact_check
+            review = {"url": fact.url, "rating": fact.rating, "publisher": fact.publisher, "date": fact.review_date,
+                      "title": fact.title, "claimant": fact.claimant}
+            return {"statement_id": None, "claim_review_id": match.fact_check.id, "claim": fact.claim,
+                    "speaker": None, "date": fact.claim_date, **common, "claim_review": review}
+        assert match.statement is not None
+        return {"statement_id": match.statement.id, "claim_review_id": None, "claim": match.statement.claim,
+                "speaker": match.statement.speaker, "date": match.statement.date, **common, "claim_review": None}
+
+
 class MatchResultSchema(Schema):
     matches = fields.List(fields.Nested(MatchSchema), metadata={"description": "Best first."})
+
+    @pre_dump
+    def envelope(self, matches: list[Match], **_: Any) -> dict[str, Any]:
+        return {"matches": matches}
 
 
 class ImportResultSchema(Schema):
@@ -329,6 +434,11 @@ class ImportResultSchema(Schema):
     created = fields.Integer(metadata={"description": "New fact-checks."})
     updated = fields.Integer(metadata={"description": "Fact-checks whose url was already stored."})
     ids = fields.List(fields.Integer(), metadata={"description": "Their ids (claim_review_id), in input order."})
+
+    @pre_dump
+    def counts(self, outcome: ImportOutcome, **_: Any) -> dict[str, Any]:
+        return {"imported": len(outcome.ids), "created": outcome.created, "updated": outcome.updated,
+                "ids": outcome.ids}
 
 
 class GooglePublisherSchema(Schema):
@@ -351,10 +461,42 @@ class GoogleClaimSchema(Schema):
     claimDate = fields.String(metadata={"description": "RFC 3339 timestamp."})
     claimReview = fields.List(fields.Nested(GoogleClaimReviewSchema))
 
+    @pre_dump
+    def google_shape(self, check: StoredFactCheck, **_: Any) -> dict[str, Any]:
+        """Google's answer leaves out what it does not know rather than sending null."""
+        fact = check.fact_check
+        claim: dict[str, Any] = {"text": fact.claim}
+        if fact.claimant:
+            claim["claimant"] = fact.claimant
+        if fact.claim_date:
+            claim["claimDate"] = _timestamp(fact.claim_date)
+        claim["claimReview"] = [_google_review(fact)]
+        return claim
+
+
+def _google_review(fact: FactCheck) -> dict[str, Any]:
+    review: dict[str, Any] = {"publisher": {"name": fact.publisher, "site": fact.publisher_site}, "url": fact.url}
+    for key, value in (("title", fact.title), ("reviewDate", fact.review_date and _timestamp(fact.review_date)),
+                       ("textualRating", fact.rating), ("languageCode", fact.language)):
+        if value:
+            review[key] = value
+    return review
+
+
+def _timestamp(day: Any) -> str:
+    return f"{day}T00:00:00Z"
+
 
 class ClaimsSearchResultSchema(Schema):
     claims = fields.List(fields.Nested(GoogleClaimSchema), metadata={"description": "Best match first."})
     nextPageToken = fields.String(metadata={"description": "Absent on the last page."})
+
+    @pre_dump
+    def envelope(self, page: SearchPage, **_: Any) -> dict[str, Any]:
+        answer: dict[str, Any] = {"claims": page.fact_checks}
+        if page.next_offset is not None:
+            answer["nextPageToken"] = page_token(page.next_offset)
+        return answer
 
 
 class SideSchema(Schema):
@@ -426,8 +568,10 @@ class ApiErrorSchema(Schema):
 
 
 @dataclass(frozen=True)
-class Page:
-    items: list[Any]
+class Page(Generic[T]):
+    """One page of a list endpoint."""
+
+    items: list[T]
     total: int
     limit: int
     offset: int

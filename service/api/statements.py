@@ -6,7 +6,6 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from service import matching
 from service.api.context import runtime
 from service.api.schemas import (
     ApiErrorSchema,
@@ -21,6 +20,8 @@ from service.api.schemas import (
 )
 from service.domain.entities import Speaker, Statement
 from service.storage import StatementFilter
+from service.usecases import reads
+from service.usecases.fact_checks import statement_claim_jsonld
 
 blp = Blueprint("statements", __name__, url_prefix="/v1", description="Stored statements and their speakers.")
 
@@ -30,11 +31,11 @@ class Statements(MethodView):
     @blp.arguments(StatementArgsSchema, location="query")
     @blp.response(200, StatementPageSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
-    def get(self, args: dict[str, Any]) -> Page:
+    def get(self, args: dict[str, Any]) -> Page[Statement]:
         """List statements, filtered by speaker, document, date range or text."""
         where = StatementFilter(speaker_id=args["speaker_id"], document_id=args["document_id"],
                                 since=args["since"], until=args["until"], q=args["q"])
-        items, total = runtime().store.list_statements(where, args["limit"], args["offset"])
+        items, total = reads.list_statements(runtime(), where, args["limit"], args["offset"])
         return Page(items, total, args["limit"], args["offset"])
 
 
@@ -44,7 +45,7 @@ class StatementById(MethodView):
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, statement_id: int) -> Statement:
         """Return one statement."""
-        return runtime().store.get_statement(statement_id)
+        return reads.get_statement(runtime(), statement_id)
 
 
 @blp.route("/statements/<int(max=2147483647):statement_id>/claimreview")
@@ -53,7 +54,7 @@ class StatementClaimReview(MethodView):
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, statement_id: int) -> dict[str, object]:
         """Describe a statement as a schema.org Claim (JSON-LD) with its ClaimReviews."""
-        return matching.statement_claim_jsonld(runtime(), statement_id)
+        return statement_claim_jsonld(runtime(), statement_id)
 
 
 @blp.route("/speakers")
@@ -61,9 +62,9 @@ class Speakers(MethodView):
     @blp.arguments(SpeakerArgsSchema, location="query")
     @blp.response(200, SpeakerPageSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
-    def get(self, args: dict[str, Any]) -> Page:
+    def get(self, args: dict[str, Any]) -> Page[Speaker]:
         """List canonical speakers by name."""
-        items, total = runtime().store.list_speakers(args["limit"], args["offset"], args["q"])
+        items, total = reads.list_speakers(runtime(), args["limit"], args["offset"], args["q"])
         return Page(items, total, args["limit"], args["offset"])
 
 
@@ -73,4 +74,4 @@ class SpeakerById(MethodView):
     @blp.alt_response(404, schema=ApiErrorSchema)
     def get(self, speaker_id: int) -> Speaker:
         """Return one speaker."""
-        return runtime().store.get_speaker(speaker_id)
+        return reads.get_speaker(runtime(), speaker_id)

@@ -257,8 +257,12 @@ def claim_review_jsonld(check: FactCheck, *, with_context: bool = True) -> dict[
     return review
 
 
-def claim_jsonld(statement: Statement, document: Document, reviews: Sequence[FactCheck] = ()) -> dict[str, Any]:
-    """The schema.org Claim of one stored statement, with the ClaimReviews known to review it."""
+def claim_jsonld(statement: Statement, document: Document, reviews: Sequence[FactCheck] = (), *,
+                 identifier: str | None = None) -> dict[str, Any]:
+    """The schema.org Claim of one stored statement, with the ClaimReviews known to review it.
+
+    With an `identifier` the Claim is an item of a list: it carries the identifier and no `@context` of its own.
+    """
     speaker = statement.speaker
     author: dict[str, Any] = {
         "@type": "Person" if speaker.kind is SpeakerKind.PERSON else "Organization", "name": speaker.name,
@@ -283,4 +287,20 @@ def claim_jsonld(statement: Statement, document: Document, reviews: Sequence[Fac
         claim["datePublished"] = statement.date.isoformat()
     # schema.org links a Claim to the reviews of it through `subjectOf` (a ClaimReview's `itemReviewed` back)
     claim["subjectOf"] = [claim_review_jsonld(r, with_context=False) for r in reviews]
+    if identifier is not None:
+        del claim["@context"]
+        claim["identifier"] = identifier
     return claim
+
+
+def claims_itemlist_jsonld(name: str, identifier: str, description: str,
+                           sides: Sequence[tuple[str, Sequence[dict[str, Any]]]]) -> dict[str, Any]:
+    """A schema.org ItemList of sides, each a named ItemList of Claims (from `claim_jsonld` with an identifier)."""
+    items = []
+    for number, (label, claims) in enumerate(sides, start=1):
+        listed = [{"@type": "ListItem", "position": position, "item": claim}
+                  for position, claim in enumerate(claims, start=1)]
+        items.append({"@type": "ListItem", "position": number, "item": {
+            "@type": "ItemList", "name": label, "numberOfItems": len(listed), "itemListElement": listed}})
+    return {"@context": "https://schema.org", "@type": "ItemList", "name": name, "identifier": identifier,
+            "description": description, "numberOfItems": len(items), "itemListElement": items}

@@ -11,7 +11,7 @@ two different speakers assert it. The result depends only on the graph, never on
 
 A group is named by its smallest statement id, and everything after the grouping works on groups: the store keeps
 each statement's group and the group graph, so an ingest re-plans its component at group level
-(`service.cluster_update`) and gets what `plan_clusters` over every statement gives.
+(`service.usecases.clusters`) and gets what `plan_clusters` over every statement gives.
 """
 from __future__ import annotations
 

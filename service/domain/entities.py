@@ -95,8 +95,19 @@ class Speaker:
 
 
 @dataclass(frozen=True)
+class DocumentSubmission:
+    """A text submitted for ingest, with its publication metadata; stored, it becomes a `Document`."""
+
+    text: str
+    published_at: dt.date | None = None
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+
+
+@dataclass(frozen=True)
 class Document:
-    """A submitted text with its publication metadata."""
+    """A stored text with its publication metadata."""
 
     id: int
     text: str

@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from service.domain.entities import DateBasis
-from service.pipeline import TimelineEntry
+from service.usecases.cluster_views import TimelineEntry
 
 WIDTH = 720
 LANE_HEIGHT = 56

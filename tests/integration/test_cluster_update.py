@@ -7,11 +7,11 @@ import random
 import numpy as np
 import pytest
 
-from service.cluster_update import rebuild_clusters, update_clusters
 from service.domain.clustering import EdgeThresholds, plan_clusters, proposition_groups
-from service.domain.entities import ClusterKind, Relation, RelationKind, SpeakerKind, SpeakerMention
-from service.storage import ClusterFilter, NewDocument, NewStatement
+from service.domain.entities import ClusterKind, DocumentSubmission, Relation, RelationKind, SpeakerKind, SpeakerMention
+from service.storage import ClusterFilter, NewStatement
 from service.storage.sql import SqlClaimStore
+from service.usecases.clusters import rebuild_clusters, update_clusters
 
 THRESHOLDS = EdgeThresholds(corroborates=0.6, contradicts=0.6, min_similarity=0.5)
 LABELS = [RelationKind.CORROBORATES, RelationKind.CONTRADICTS, RelationKind.DISCUSSES, RelationKind.UNRELATED]
@@ -44,7 +44,7 @@ def _ingest_in_order(store: SqlClaimStore, order: list[int], batches: list[int],
         position += size
         with store.transaction() as tx:
             tx.lock_clusters()
-            document_id = tx.add_document(NewDocument(f"doc {number}", f"hash {number}", dt.date(2022, 4, 1)))
+            document_id = tx.add_document(DocumentSubmission(f"doc {number}", dt.date(2022, 4, 1)), f"hash {number}")
             ids = tx.add_statements(document_id, [_statement(i, speakers[speaker_of[n]]) for i, n in enumerate(chunk)])
             stored.update(zip(chunk, ids, strict=True))
             new = [Relation(*sorted((stored[r.source_id], stored[r.target_id])), r.label, r.probability, r.similarity)
@@ -119,7 +119,7 @@ def test_a_rebuild_keeps_what_the_increments_built_and_new_thresholds_rebuild_on
 
     looser = EdgeThresholds(corroborates=0.45, contradicts=0.45, min_similarity=0.4)
     with store.transaction() as tx:  # an ingest under other thresholds rebuilds the state for them first
-        document_id = tx.add_document(NewDocument("late", "late", None))
+        document_id = tx.add_document(DocumentSubmission("late", None), "late")
         update_clusters(tx, tx.add_statements(document_id, [_statement(0, 1)]), [], looser)
     assert store.clustering_fingerprint() == looser.fingerprint()
     with_late = {**speaker_of, 40: 0}

@@ -6,9 +6,9 @@ import zlib
 
 import numpy as np
 
-from service.domain.entities import FactCheck, SpeakerKind, SpeakerMention
+from service.domain.entities import DocumentSubmission, FactCheck, SpeakerKind, SpeakerMention
 from service.domain.lexical import query_terms
-from service.storage import NewDocument, NewFactCheck, NewStatement
+from service.storage import NewFactCheck, NewStatement
 from service.storage.sql import SqlClaimStore
 from service.storage.vector_index import VectorIndex
 
@@ -95,7 +95,7 @@ def test_full_text_search_ranks_fact_checks_and_statements(store: SqlClaimStore)
 
     with store.transaction() as tx:
         speaker = tx.add_speaker(SpeakerMention("Jens Stoltenberg", SpeakerKind.PERSON, "NATO"), {"k": "jens"})
-        document = tx.add_document(NewDocument("text", "h" * 64, None))
+        document = tx.add_document(DocumentSubmission("text", None), "h" * 64)
         (statement_id,) = tx.add_statements(document, [NewStatement(
             0, speaker.id, "Russian troops are repositioning, not withdrawing.", 0, 4, None, None, None, None,
             "unknown", "said", _unit(5))])

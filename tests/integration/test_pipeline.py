@@ -10,14 +10,16 @@ import pytest
 import sqlalchemy as sa
 
 from service.cli import split_seed
-from service.matching import match_claim
-from service.pipeline import DocumentSubmission, ingest_document, recluster_all
+from service.domain.entities import DocumentSubmission
 from service.runtime import Models, Runtime
 from service.settings import REPO_ROOT, Settings
-from service.storage import ClusterFilter, NewDocument
+from service.storage import ClusterFilter
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore, create_engine
 from service.storage.vector_index import VectorIndex
+from service.usecases.clusters import recluster_all
+from service.usecases.ingest import ingest_document
+from service.usecases.matching import match_claim
 
 SEEDS = sorted((REPO_ROOT / "seeds").glob("*.txt"))
 
@@ -139,7 +141,7 @@ def test_the_ingest_lock_makes_a_second_writer_wait_instead_of_failing(engine: s
     def second_writer() -> None:
         with store.transaction() as tx:
             tx.lock_clusters()
-            tx.add_document(NewDocument("second", "h2", None))
+            tx.add_document(DocumentSubmission("second", None), "h2")
         second_done.set()
 
     with store.transaction() as tx:
@@ -149,7 +151,7 @@ def test_the_ingest_lock_makes_a_second_writer_wait_instead_of_failing(engine: s
         writer.start()
         time.sleep(0.5)
         assert not second_done.is_set(), "the second writer should wait for the lock"
-        tx.add_document(NewDocument("first", "h1", None))
+        tx.add_document(DocumentSubmission("first", None), "h1")
     writer.join(timeout=30)
     assert second_done.is_set()
     assert store.count_rows()["documents"] == 2

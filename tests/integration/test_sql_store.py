@@ -20,6 +20,7 @@ from service.domain.entities import (
     ClusterSide,
     DateBasis,
     Document,
+    DocumentSubmission,
     FactCheck,
     Relation,
     RelationKind,
@@ -34,7 +35,6 @@ from service.storage import (
     ClusterDraft,
     ClusterFilter,
     DuplicateDocument,
-    NewDocument,
     NewFactCheck,
     NewStatement,
     StatementFilter,
@@ -53,10 +53,11 @@ def unit_vectors(count: int, seed: int = 0) -> np.ndarray:
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def new_document(text: str, published_at: dt.date | None = None, **metadata: str) -> NewDocument:
-    """Return a document to store, hashed the way ingestion hashes it."""
-    return NewDocument(text=text, text_hash=hashlib.sha256(text.encode()).hexdigest(),
-                       published_at=published_at, **metadata)
+def new_document(text: str, published_at: dt.date | None = None, **metadata: str
+                 ) -> tuple[DocumentSubmission, str]:
+    """Return a document to store and its hash."""
+    submission = DocumentSubmission(text=text, published_at=published_at, **metadata)
+    return submission, hashlib.sha256(text.encode()).hexdigest()
 
 
 def new_statement(position: int, speaker_id: int, claim: str, date: dt.date | None = None,
@@ -110,8 +111,8 @@ def corpus(store: SqlClaimStore) -> Corpus:
     with store.transaction() as tx:
         alice = tx.add_speaker(person("Alice Example"), {"alice example": "Alice Example"})
         ministry = tx.add_speaker(organisation("Defence Ministry"), {"defence ministry": "Defence Ministry"})
-        first = tx.add_document(new_document("first text", dt.date(2022, 3, 31)))
-        second = tx.add_document(new_document("second text", dt.date(2022, 5, 1)))
+        first = tx.add_document(*new_document("first text", dt.date(2022, 3, 31)))
+        second = tx.add_document(*new_document("second text", dt.date(2022, 5, 1)))
         first_ids = tx.add_statements(first, [
             new_statement(0, alice.id, TROOPS_WITHDREW, dt.date(2022, 3, 1)),
             new_statement(1, ministry.id, TROOPS_STAYED, dt.date(2022, 3, 2)),
@@ -130,21 +131,21 @@ def corpus(store: SqlClaimStore) -> Corpus:
 
 
 def test_stores_a_document_and_finds_it_by_id_and_by_hash(store: SqlClaimStore) -> None:
-    submitted = new_document("Stoltenberg said on Thursday...", dt.date(2022, 4, 1),
-                             title="Talks", url="https://example.org/a", publisher="Example Wire")
+    submitted, text_hash = new_document("Stoltenberg said on Thursday...", dt.date(2022, 4, 1),
+                                        title="Talks", url="https://example.org/a", publisher="Example Wire")
     with store.transaction() as tx:
-        document_id = tx.add_document(submitted)
+        document_id = tx.add_document(submitted, text_hash)
 
     expected = Document(document_id, submitted.text, dt.date(2022, 4, 1), "Talks", "https://example.org/a",
                         "Example Wire")
     assert store.get_document(document_id) == expected
-    assert store.find_document(submitted.text_hash) == expected
+    assert store.find_document(text_hash) == expected
     assert store.find_document("0" * 64) is None
 
 
 def test_lists_documents_newest_first_with_the_total(store: SqlClaimStore) -> None:
     with store.transaction() as tx:
-        ids = [tx.add_document(new_document(f"text {n}")) for n in range(3)]
+        ids = [tx.add_document(*new_document(f"text {n}")) for n in range(3)]
 
     page, total = store.list_documents(limit=2, offset=0)
     rest, _ = store.list_documents(limit=2, offset=2)
@@ -155,10 +156,10 @@ def test_lists_documents_newest_first_with_the_total(store: SqlClaimStore) -> No
 
 def test_a_second_document_with_the_same_hash_is_rejected_naming_the_first(store: SqlClaimStore) -> None:
     with store.transaction() as tx:
-        first_id = tx.add_document(new_document("same text"))
+        first_id = tx.add_document(*new_document("same text"))
 
     with pytest.raises(DuplicateDocument) as raised, store.transaction() as tx:
-        tx.add_document(new_document("same text"))
+        tx.add_document(*new_document("same text"))
 
     assert raised.value.document_id == first_id
     assert store.count_rows()["documents"] == 1
@@ -166,14 +167,14 @@ def test_a_second_document_with_the_same_hash_is_rejected_naming_the_first(store
 
 def test_a_duplicate_document_leaves_nothing_of_its_transaction_written(store: SqlClaimStore) -> None:
     with store.transaction() as tx:
-        tx.add_document(new_document("already stored"))
+        tx.add_document(*new_document("already stored"))
     before = store.count_rows()
 
     with pytest.raises(DuplicateDocument), store.transaction() as tx:
-        document_id = tx.add_document(new_document("a new text"))
+        document_id = tx.add_document(*new_document("a new text"))
         speaker = tx.add_speaker(person("Bob"), {"bob": "Bob"})
         tx.add_statements(document_id, [new_statement(0, speaker.id, "A claim")])
-        tx.add_document(new_document("already stored"))
+        tx.add_document(*new_document("already stored"))
 
     assert store.count_rows() == before
 
@@ -186,14 +187,14 @@ def test_a_document_a_concurrent_transaction_stores_first_is_reported_as_its_dup
     def store_the_same_text() -> None:
         try:
             with store.transaction() as tx:
-                outcome["id"] = tx.add_document(new_document("raced text"))
+                outcome["id"] = tx.add_document(*new_document("raced text"))
         except DuplicateDocument as duplicate:
             outcome["duplicate_of"] = duplicate.document_id
         except Exception as error:  # the assertion below shows it
             outcome["error"] = repr(error)
 
     with store.transaction() as tx:
-        first_id = tx.add_document(new_document("raced text"))
+        first_id = tx.add_document(*new_document("raced text"))
         racer = threading.Thread(target=store_the_same_text)
         racer.start()
         time.sleep(0.3)  # let the racer's insert wait on this uncommitted row
@@ -269,7 +270,7 @@ def test_adding_aliases_a_speaker_already_has_adds_only_the_new_ones(
 def test_a_statement_reads_back_with_its_spans_date_and_speaker(store: SqlClaimStore) -> None:
     with store.transaction() as tx:
         speaker = tx.add_speaker(person("Alice Example"), {"alice example": "Alice Example"})
-        document_id = tx.add_document(new_document("Alice Example said on Monday that..."))
+        document_id = tx.add_document(*new_document("Alice Example said on Monday that..."))
         [statement_id] = tx.add_statements(document_id, [NewStatement(
             position=0, speaker_id=speaker.id, claim="talks will resume", claim_start=30, claim_end=47,
             speaker_start=0, speaker_end=13, date=dt.date(2022, 3, 28), date_text="on Monday",
@@ -297,7 +298,7 @@ def embedded(store: SqlClaimStore) -> tuple[list[int], np.ndarray]:
     vectors = unit_vectors(5, seed=42)
     with store.transaction() as tx:
         speaker = tx.add_speaker(person("Alice Example"), {})
-        document_id = tx.add_document(new_document("five claims"))
+        document_id = tx.add_document(*new_document("five claims"))
         ids = tx.add_statements(document_id, [new_statement(n, speaker.id, f"claim {n}", embedding=vectors[n])
                                               for n in range(5)])
     return ids, vectors
@@ -618,7 +619,7 @@ def test_lists_clusters_a_page_at_a_time_with_the_total(store: SqlClaimStore, cl
 
 
 def _write_a_document(tx: SqlClaimStore, corpus: Corpus) -> None:
-    tx.add_document(new_document("a third text"))
+    tx.add_document(*new_document("a third text"))
 
 
 def _write_a_speaker(tx: SqlClaimStore, corpus: Corpus) -> None:
@@ -705,13 +706,13 @@ def test_upgrading_an_up_to_date_schema_changes_nothing(
 def test_migration_0004_rehashes_documents_that_have_a_url(engine: sa.Engine) -> None:
     from alembic import command
 
-    from service.pipeline import text_hash
     from service.storage.migrate import alembic_config
+    from service.usecases.ingest import text_hash
 
     store = SqlClaimStore(engine)
     with store.transaction() as tx:
-        tx.add_document(NewDocument("Same words.", text_hash("Same words."), None, url="https://a.example/1"))
-        tx.add_document(NewDocument("No url here.", text_hash("No url here."), None))
+        tx.add_document(DocumentSubmission("Same words.", None, url="https://a.example/1"), text_hash("Same words."))
+        tx.add_document(DocumentSubmission("No url here.", None), text_hash("No url here."))
     with engine.begin() as connection:
         command.downgrade(alembic_config(connection), "0003")
         command.upgrade(alembic_config(connection), "head")

@@ -15,7 +15,7 @@ from attribution_tagger import (
     windows,
 )
 
-from service.domain.attribution_tagger import TaggedAttribution, attributions_in_window, merge_fragments
+from service.domain.extraction.tagger import TaggedAttribution, attributions_in_window, merge_fragments
 
 TEXT = "Obama said that the economy is growing fast ."
 # whitespace tokens with a [CLS] / [SEP] pair of (0, 0) offsets around them, as a fast tokenizer gives

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from service.domain.dates import find_time_expressions, resolve_date
 from service.domain.entities import DateBasis, Span
+from service.domain.extraction.dates import find_time_expressions, resolve_date
 
 FRIDAY = dt.date(2022, 4, 1)
 THURSDAY = dt.date(2022, 3, 31)
@@ -109,7 +109,7 @@ def test_quarters_seasons_named_months_weekends_and_references(text: str, expect
 
 
 def test_ages_and_frequencies_are_not_dates() -> None:
-    from service.domain.extraction import load_spacy
+    from service.domain.extraction.statements import load_spacy
 
     doc = load_spacy()("The 6-year-old boy reads daily, and the company reports quarterly.")
     assert [e.text for e in find_time_expressions(doc, OCTOBER_27_1989)] == []

@@ -8,7 +8,8 @@ import re
 import pytest
 
 from service.domain.entities import DateBasis, ExtractedStatement, Extraction, SpeakerKind
-from service.domain.extraction import StatementExtractor, find_quotes
+from service.domain.extraction.quotes import find_quotes
+from service.domain.extraction.statements import StatementExtractor
 from service.settings import REPO_ROOT
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from service.domain.attribution_tagger import TaggedAttribution
 from service.domain.entities import SpeakerKind
-from service.domain.extraction import StatementExtractor, _tagged_candidates
+from service.domain.extraction.candidates import tagged_candidates
+from service.domain.extraction.statements import StatementExtractor
+from service.domain.extraction.tagger import TaggedAttribution
 
 PUBLISHED = dt.date(2022, 4, 1)
 COUNTER = "Environmental groups counter that the pipeline threatens the drinking water of 40,000 residents."
@@ -42,7 +43,7 @@ def test_a_tagged_noun_phrase_is_not_a_statement(nlp: Any) -> None:
     source_first, source_second = (0, 3), (43, 46)
     noun_phrase = TaggedAttribution((10, 41), (4, 9), source_first)
     clause = TaggedAttribution((54, 88), (47, 53), source_second)
-    kept = _tagged_candidates(doc, [noun_phrase, clause], [])
+    kept = tagged_candidates(doc, [noun_phrase, clause], [])
     assert [(c.claim_start, c.claim_end, c.cue) for c in kept] == [(59, 88, "argued")]
 
 
@@ -50,6 +51,6 @@ def test_a_tagged_source_across_a_line_break_keeps_its_last_line(nlp: Any) -> No
     text = "TT Ads\n\nKremlin confirms that troops are moving to Belarus."
     doc = nlp(text)
     tagged = TaggedAttribution((25, 59), (16, 24), (0, 15))
-    (candidate,) = _tagged_candidates(doc, [tagged], [])
+    (candidate,) = tagged_candidates(doc, [tagged], [])
     assert text[candidate.speaker_start:candidate.speaker_end] == "Kremlin"
     assert text[candidate.claim_start:candidate.claim_end] == "troops are moving to Belarus."  # "that" left out

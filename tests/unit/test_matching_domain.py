@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from service.domain.lexical import query_terms
-from service.domain.matching import FEATURES, Candidate, FusionRanker, normalise_query
+from service.domain.ranking import FEATURES, Candidate, FusionRanker, normalise_query
 
 
 @pytest.mark.parametrize(("tweet", "query"), [

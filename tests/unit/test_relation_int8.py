@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from service.domain.embedding import Embedder
-from service.domain.relation import PairModelClassifier
-from service.domain.relation_xenc import CrossEncoderPairModel, load_cross_encoder_classifier
+from service.domain.relation.classifier import PairModelClassifier
+from service.domain.relation.cross_encoder import CrossEncoderPairModel, load_cross_encoder_classifier
 from service.settings import REPO_ROOT, Settings
 
 XENC_DIR = REPO_ROOT / "models" / "relation_xenc"

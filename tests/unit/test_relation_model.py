@@ -6,8 +6,8 @@ import pytest
 
 from service.domain.embedding import Embedder
 from service.domain.entities import RelationKind
-from service.domain.relation import LABEL_ORDER, PairModelClassifier
-from service.domain.relation_model import FEATURE_NAMES, FeaturePairModel, split_sentences
+from service.domain.relation.baseline import FEATURE_NAMES, FeaturePairModel, split_sentences
+from service.domain.relation.classifier import LABEL_ORDER, PairModelClassifier
 
 PARAPHRASE = ("A man is playing a guitar on stage.", "On the stage, a man plays the guitar.")
 NEGATION = ("A man is playing a guitar on stage.", "A man is not playing a guitar on stage.")
@@ -21,7 +21,7 @@ PASSAGE = (
 @pytest.fixture(scope="session")
 def pair_model(embedder: Embedder) -> FeaturePairModel:
     """Return the bare probability model inside the loaded classifier."""
-    from service.domain.relation_model import PairNetwork
+    from service.domain.relation.baseline import PairNetwork
     from service.settings import REPO_ROOT
 
     network = PairNetwork.load(REPO_ROOT / "models" / "relation_baseline" / "weights.npz")

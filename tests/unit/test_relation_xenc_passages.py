@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from service.domain.embedding import Embedder
-from service.domain.relation_model import split_sentences
-from service.domain.relation_xenc import CrossEncoderPairModel, reduce_passages
+from service.domain.relation.baseline import split_sentences
+from service.domain.relation.cross_encoder import CrossEncoderPairModel, reduce_passages
 from service.settings import REPO_ROOT
 
 SEEDS = REPO_ROOT / "seeds"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from service.domain.entities import Speaker, SpeakerKind, SpeakerMention
-from service.domain.speakers import DocumentSpeakers, match_speaker, parse_mention, speaker_key
+from service.domain.extraction.mentions import parse_mention, speaker_key
+from service.domain.extraction.speakers import DocumentSpeakers, match_speaker
 
 
 @pytest.mark.parametrize(

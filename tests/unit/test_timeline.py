@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from service.domain.entities import DateBasis
-from service.pipeline import TimelineEntry
+from service.usecases.cluster_views import TimelineEntry
 from service.web.timeline import LEFT, RIGHT, WIDTH, layout_timeline
 
 MARCH_30, MARCH_31, APRIL_1 = dt.date(2022, 3, 30), dt.date(2022, 3, 31), dt.date(2022, 4, 1)

@@ -4,7 +4,7 @@ Revision ID: 0004
 Revises: 0003
 
 The rule is frozen here (not imported) so that this migration keeps meaning what it meant when it was written;
-it is the rule of `service.pipeline.text_hash` at revision 0004.
+it is the rule of `service.usecases.ingest.text_hash` at revision 0004.
 """
 from __future__ import annotations
 

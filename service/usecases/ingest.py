@@ -1,56 +1,38 @@
-"""Use cases: ingest a document, classify pairs, match a claim, view clusters. Each owns its transaction."""
+"""Ingest a document: extract its statements, embed and relate them to what is stored, update the clusters.
+
+Everything an ingest writes (document, speakers, statements, relations, clusters) commits in one transaction;
+the vector index learns the new rows only after the commit.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import logging
 import unicodedata
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from service.cluster_update import rebuild_clusters, update_clusters
-from service.domain.clustering import EdgeThresholds
 from service.domain.entities import (
-    Cluster,
-    ClusterKind,
-    DateBasis,
+    DocumentSubmission,
     ExtractedStatement,
     Extraction,
     Relation,
-    RelationKind,
     Speaker,
     SpeakerKind,
     SpeakerMention,
     Statement,
 )
-from service.domain.relation import CLAIM_SIZED_CHARS, RelationScores
-from service.domain.speakers import is_pronoun, match_speaker, speaker_key
+from service.domain.extraction.mentions import is_pronoun, speaker_key
+from service.domain.extraction.speakers import match_speaker
+from service.domain.relation.classifier import RelationScores
 from service.errors import InvalidInput
 from service.runtime import Models, Runtime
-from service.storage import (
-    ClaimStore,
-    ClusterFilter,
-    DuplicateDocument,
-    NewDocument,
-    NewStatement,
-    StatementFilter,
-)
+from service.storage import ClaimStore, DuplicateDocument, NewStatement
+from service.usecases.clusters import edge_thresholds, update_clusters
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DocumentSubmission:
-    """A text submitted for ingest, with its publication metadata."""
-
-    text: str
-    published_at: dt.date | None = None
-    title: str | None = None
-    url: str | None = None
-    publisher: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,38 +43,6 @@ class IngestResult:
     created: bool
     statements: list[Statement]
     clusters: list[int]
-
-
-@dataclass(frozen=True)
-class SideView:
-    label: str
-    speakers: list[Speaker]
-    statements: list[Statement]
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    date: dt.date | None
-    date_basis: DateBasis
-    statement_id: int
-    side: int
-    speaker: str
-    claim: str
-
-
-@dataclass(frozen=True)
-class ClusterView:
-    """A cluster as readers see it: title, sides with speakers, timeline."""
-
-    id: int
-    kind: ClusterKind
-    title: str
-    sides: list[SideView]
-    timeline: list[TimelineEntry]
-    first_date: dt.date | None
-    last_date: dt.date | None
-    statement_count: int
-    speaker_count: int
 
 
 def text_hash(text: str, url: str | None = None) -> str:
@@ -111,24 +61,6 @@ def extract_text(models: Models, text: str, published_at: dt.date | None) -> Ext
     if not text.strip():
         raise InvalidInput("text is empty", {"text": ["Text has no content."]})
     return models.extractor.extract(text, published_at)
-
-
-def classify_pairs(models: Models, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
-    """Score (claim, other) pairs with the relation classifier, in order.
-
-    Two claims are scored both ways and averaged, as the ingest relates stored claims, so their order does not
-    matter; a passage (`other` longer than a claim) is scored as evidence about the claim.
-    """
-    results: list[RelationScores | None] = [None] * len(pairs)
-    claim_sized = [i for i, (_, other) in enumerate(pairs) if len(other) <= CLAIM_SIZED_CHARS]
-    passages = [i for i, (_, other) in enumerate(pairs) if len(other) > CLAIM_SIZED_CHARS]
-    for indices, score in ((claim_sized, models.classifier.classify_symmetric), (passages, models.classifier.classify)):
-        for i, scores in zip(indices, score([pairs[i] for i in indices]), strict=True):
-            results[i] = scores
-    return [scores for scores in results if scores is not None]
-
-
-# --- ingest ----------------------------------------------------------------------------------------------
 
 
 def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestResult:
@@ -155,13 +87,11 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
                 late_vectors = np.concatenate([vecs for _, _, vecs in late])
                 scored += _score_candidates(
                     runtime, extracted, _block_candidates(runtime, vectors, late_ids, late_vectors))
-            document_id = tx.add_document(NewDocument(
-                submission.text, digest, submission.published_at, submission.title, submission.url,
-                submission.publisher))
+            document_id = tx.add_document(submission, digest)
             statement_ids = _store_statements(tx, document_id, extracted, vectors)
             relations = [_bind(edge, statement_ids) for edge in scored]
             tx.add_relations(relations)
-            cluster_ids = update_clusters(tx, statement_ids, relations, _thresholds(runtime))
+            cluster_ids = update_clusters(tx, statement_ids, relations, edge_thresholds(runtime.settings))
     except DuplicateDocument as duplicate:
         return _existing_result(store, duplicate.document_id)
     runtime.index.catch_up(store.iter_embeddings)
@@ -171,7 +101,7 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
 
 
 def _existing_result(store: ClaimStore, document_id: int) -> IngestResult:
-    statements, _ = store.list_statements(StatementFilter(document_id=document_id), limit=10_000, offset=0)
+    statements = store.statements_of_document(document_id)
     clusters = store.clusters_of([s.id for s in statements])
     return IngestResult(document_id, False, statements, sorted(c.id for c in clusters))
 
@@ -234,12 +164,6 @@ def _bind(edge: _ScoredEdge, statement_ids: Sequence[int]) -> Relation:
     return Relation(source, target, edge.scores.label, edge.scores.probability, c.similarity)
 
 
-def _thresholds(runtime: Runtime) -> EdgeThresholds:
-    settings = runtime.settings
-    return EdgeThresholds(settings.corroborates_threshold, settings.contradicts_threshold,
-                          settings.cluster_min_similarity, settings.same_claim_similarity)
-
-
 def _store_statements(tx: ClaimStore, document_id: int, extracted: Sequence[ExtractedStatement],
                       vectors: np.ndarray) -> list[int]:
     speaker_ids: dict[SpeakerMention, int] = {}
@@ -277,69 +201,3 @@ def _canonical_speaker(tx: ClaimStore, mention: SpeakerMention) -> Speaker:
     return found
 
 
-# --- clustering ------------------------------------------------------------------------------------------
-
-
-def recluster_all(runtime: Runtime) -> int:
-    """Rebuild every cluster from the stored relations; return how many clusters exist afterwards."""
-    with runtime.store.transaction() as tx:
-        tx.lock_clusters()
-        return rebuild_clusters(tx, _thresholds(runtime))
-
-
-# --- cluster views ---------------------------------------------------------------------------------------
-
-
-def cluster_view(runtime: Runtime, cluster_id: int) -> ClusterView:
-    """Build the reader's view of one cluster."""
-    return _view(runtime.store, runtime.store.get_cluster(cluster_id))
-
-
-def list_cluster_views(runtime: Runtime, where: ClusterFilter, limit: int, offset: int
-                       ) -> tuple[list[ClusterView], int]:
-    """Page through cluster views."""
-    clusters, total = runtime.store.list_clusters(where, limit, offset)
-    return [_view(runtime.store, c) for c in clusters], total
-
-
-def _view(store: ClaimStore, cluster: Cluster) -> ClusterView:
-    by_id = {s.id: s for s in store.get_statements(list(cluster.statement_ids))}
-    relations = store.relations_touching(list(by_id))
-    sides = []
-    for side in cluster.sides:
-        statements = sorted((by_id[i] for i in side.statement_ids if i in by_id), key=_timeline_key)
-        speakers = list({s.speaker.id: s.speaker for s in statements}.values())
-        sides.append(SideView(_side_label(speakers), speakers, statements))
-    titles = [_central_claim(side.statements, relations) for side in sides if side.statements]
-    timeline = sorted(
-        (TimelineEntry(s.date, s.date_basis, s.id, index, s.speaker.name, s.claim)
-         for index, side in enumerate(sides) for s in side.statements),
-        key=lambda e: (e.date or dt.date.max, e.statement_id),
-    )
-    dates = [e.date for e in timeline if e.date is not None]
-    joiner = " vs. " if cluster.kind is ClusterKind.CONTRADICTION else " / "
-    return ClusterView(
-        id=cluster.id, kind=cluster.kind, title=joiner.join(titles), sides=sides, timeline=timeline,
-        first_date=min(dates, default=None), last_date=max(dates, default=None),
-        statement_count=len(by_id), speaker_count=len({s.speaker.id for s in by_id.values()}),
-    )
-
-
-def _timeline_key(statement: Statement) -> tuple[dt.date, int]:
-    return statement.date or dt.date.max, statement.id
-
-
-def _side_label(speakers: Sequence[Speaker]) -> str:
-    counts = Counter(s.affiliation or s.name for s in speakers)
-    return ", ".join(name for name, _ in counts.most_common(3))
-
-
-def _central_claim(statements: Sequence[Statement], relations: Sequence[Relation]) -> str:
-    ids = {s.id for s in statements}
-    support: Counter[int] = Counter()
-    for r in relations:
-        if r.label is RelationKind.CORROBORATES and r.source_id in ids and r.target_id in ids:
-            support[r.source_id] += 1
-            support[r.target_id] += 1
-    central = max(statements, key=lambda s: (support[s.id], -s.id))
-    return central.claim

@@ -29,7 +29,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from service.domain.embedding import EMBEDDING_DIM, Embedder
-from service.domain.relation import LABEL_ORDER, PairModelClassifier
+from service.domain.relation.classifier import LABEL_ORDER, PairModelClassifier
 
 MAX_SENTENCES = 80
 TOP_SENTENCES = 3

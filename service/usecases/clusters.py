@@ -26,7 +26,22 @@ from service.domain.clustering import (
     reuse_ids,
 )
 from service.domain.entities import ClusterKind, Relation
+from service.runtime import Runtime
+from service.settings import Settings
 from service.storage import ClaimStore, ClusterDraft, GroupMembership
+
+
+def edge_thresholds(settings: Settings) -> EdgeThresholds:
+    """The relation probabilities and similarity an edge needs to count for clustering, from the settings."""
+    return EdgeThresholds(settings.corroborates_threshold, settings.contradicts_threshold,
+                          settings.cluster_min_similarity, settings.same_claim_similarity)
+
+
+def recluster_all(runtime: Runtime) -> int:
+    """Rebuild every cluster from the stored relations; return how many clusters exist afterwards."""
+    with runtime.store.transaction() as tx:
+        tx.lock_clusters()
+        return rebuild_clusters(tx, edge_thresholds(runtime.settings))
 
 
 def update_clusters(tx: ClaimStore, new_ids: Sequence[int], new_relations: Sequence[Relation],

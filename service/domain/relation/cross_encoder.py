@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from service.domain.relation import LABEL_ORDER, PairModelClassifier
+from service.domain.relation.classifier import LABEL_ORDER, PairModelClassifier
 
 DEFAULT_MAX_LENGTH = 192
 DEFAULT_TOP_SENTENCES = 4
@@ -43,7 +43,7 @@ def reduce_passages(pairs: Sequence[tuple[str, str]], encode: Encoder, top_k: in
     reach `encode` in first-seen order, so the result is the same as reducing every pair on its own.
     """
     # Imported here so that training from packed rows (on a GPU machine) needs neither rapidfuzz nor spaCy.
-    from service.domain.relation_model import split_sentences
+    from service.domain.relation.baseline import split_sentences
 
     reduced = [other for _, other in pairs]
     sentences_of: dict[str, list[str]] = {}

@@ -1,0 +1,59 @@
+"""Every request: an id (echoed in `X-Request-Id`), an access-log line, and JSON bodies too deep to parse refused."""
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+
+from flask import Flask, Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from service.api.auth import WRITE_METHODS
+from service.api.errors import error_body
+
+access_log = logging.getLogger("service.access")
+
+
+def install_request_hooks(app: Flask) -> None:
+    """Give each request an id and log it when answered."""
+
+    @app.before_request
+    def _start() -> None:
+        g.request_id = request.headers.get("X-Request-Id", "")[:64] or uuid.uuid4().hex
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response: Response) -> Response:
+        response.headers["X-Request-Id"] = g.get("request_id", "")
+        elapsed_ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
+        access_log.info("request", extra={
+            "request_id": g.get("request_id"), "method": request.method,
+            "route": request.url_rule.rule if request.url_rule else None, "status": response.status_code,
+            "duration_ms": round(elapsed_ms, 1),
+        })
+        return response
+
+
+def install_body_checks(app: Flask) -> None:
+    """Refuse (400) a JSON body nested deeper than the parser can follow, before any view reads it."""
+
+    @app.before_request
+    def _check_depth() -> ResponseReturnValue | None:
+        body_is_json = request.method in WRITE_METHODS and request.mimetype == "application/json"
+        if body_is_json and _too_deep(request.get_data(cache=True)):
+            body = error_body(400, "The JSON body is nested too deeply.", {"json": ["Nested too deeply."]})
+            return jsonify(body), 400
+        return None
+
+
+def _too_deep(body: bytes) -> bool:
+    """True when the JSON parser would exhaust Python's recursion limit on this body (malformed JSON is not
+    judged here: the schemas answer 400 for it)."""
+    try:
+        json.loads(body)
+    except RecursionError:
+        return True
+    except ValueError:
+        return False
+    return False
