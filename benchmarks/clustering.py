@@ -9,7 +9,7 @@ close to the seeds' (corroborates 25%, contradicts 20%, discusses 45%, unrelated
 size (lognormal: a few large running stories, many small ones). Timed: the clustering step alone
 (`update_clusters`), and the whole write transaction, per document, in windows around each checkpoint.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/clustering.py [--checkpoints 10000 100000] [--database URL]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.clustering [--checkpoints 10000 100000] [--database URL]
 """
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import pstats
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,24 +27,21 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from service.domain.clustering import EdgeThresholds  # noqa: E402
-from service.domain.entities import (  # noqa: E402
+from benchmarks.common import RESULTS_DIR, write_results
+from service.domain.clustering import EdgeThresholds
+from service.domain.entities import (
     DocumentSubmission,
     Relation,
     RelationKind,
     SpeakerKind,
     SpeakerMention,
 )
-from service.settings import Settings  # noqa: E402
-from service.storage import NewStatement  # noqa: E402
-from service.storage.migrate import upgrade_schema  # noqa: E402
-from service.storage.sql import SqlClaimStore, create_engine  # noqa: E402
-from service.usecases.clusters import update_clusters  # noqa: E402
+from service.settings import Settings
+from service.storage import NewStatement
+from service.storage.migrate import upgrade_schema
+from service.storage.sql import SqlClaimStore, create_engine
+from service.usecases.clusters import update_clusters
 
-RESULTS = ROOT / "benchmarks" / "results"
 LABELS = [RelationKind.CORROBORATES, RelationKind.CONTRADICTS, RelationKind.DISCUSSES, RelationKind.UNRELATED]
 LABEL_SHARES = [0.25, 0.20, 0.45, 0.10]
 WINDOW = 200  # documents timed around each checkpoint
@@ -178,11 +174,11 @@ def main() -> None:
                         help="the clustering setting; 0.6 joins more edges, hence larger components")
     parser.add_argument("--max-seconds", type=float, default=1800)
     parser.add_argument("--profile", type=Path, help="write a cProfile of the clustering step at the last checkpoint")
-    parser.add_argument("--output", type=Path, default=RESULTS / "clustering.json")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "clustering.json")
     args = parser.parse_args()
     report = {"run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
               "settings": {k: str(v) for k, v in vars(args).items()}, **run(args)}
-    args.output.write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    write_results(args.output, report, indent=1)
     print(json.dumps(report, indent=1))
 
 

@@ -9,7 +9,7 @@ worker in turn) and `POST /v1/claims/match` finds a sample of stored statements 
 worker of each request is read from the service's JSON request log). Prints and writes throughput, latency
 percentiles and each worker's resident memory.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/concurrency.py [--documents 500 --duplicates 100 ...]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.concurrency [--documents 500 --duplicates 100 ...]
 """
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import random
 import re
-import sys
 import tempfile
 import time
 import uuid
@@ -32,14 +31,12 @@ from urllib.parse import quote
 import numpy as np
 import sqlalchemy as sa
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from tests.live_server import LiveServer, live_server  # noqa: E402
+from benchmarks.common import RESULTS_DIR, write_results
+from lab.paths import SHARED_DATA
+from tests.live_server import LiveServer, live_server
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-DEFAULT_BODIES = ROOT.parent / "shared" / "data" / "fnc-1" / "train_bodies.csv"
-RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_BODIES = SHARED_DATA / "fnc-1" / "train_bodies.csv"
 _SENTENCE_END = re.compile(r"(?<=[.!?\"”])\s+")
 
 
@@ -310,15 +307,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-chars", type=int, default=1200)
     parser.add_argument("--match-sample", type=int, default=200)
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--output", type=Path, default=RESULTS / "concurrency")
+    parser.add_argument("--output", type=Path, default=RESULTS_DIR / "concurrency")
     args = parser.parse_args(argv)
 
     result = run(args)
     failures = verdict(result, args)
     result["failures"] = failures
     text = markdown(result, failures)
-    args.output.with_suffix(".json").write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
-    args.output.with_suffix(".md").write_text(text, encoding="utf-8")
+    write_results(args.output.with_suffix(".json"), result, indent=1, markdown=text)
     print(text)
     if failures:
         raise SystemExit(1)

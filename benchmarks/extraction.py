@@ -6,7 +6,7 @@ whitespace-separated tokens. Each configuration is warmed up on one article, the
 `--repeats` times (best and median reported), with `--threads` torch threads (the tagger is the only torch model
 involved; spaCy runs single-threaded).
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/extraction.py [--threads 1] [--repeats 3]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.extraction [--threads 1] [--repeats 3]
 """
 from __future__ import annotations
 
@@ -17,20 +17,17 @@ import os
 import platform
 import re
 import statistics
-import sys
 import time
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from benchmarks.common import RESULTS_DIR, command_line, load_average, write_results
+from lab.paths import SEEDS_DIR, SHARED_DATA
+from service.domain.extraction.statements import StatementExtractor
+from service.runtime import build_extractor
+from service.settings import Settings
 
-from service.domain.extraction.statements import StatementExtractor  # noqa: E402
-from service.runtime import build_extractor  # noqa: E402
-from service.settings import Settings  # noqa: E402
-
-RESULTS = ROOT / "benchmarks" / "results"
-POLNEAR_DEV = ROOT.parent / "shared" / "data" / "polnear" / "dev" / "text"
+POLNEAR_DEV = SHARED_DATA / "polnear" / "dev" / "text"
 SEED_DATE = re.compile(r"^ date \d{4}-\d{2}-\d{2}\s*")  # the seeds' publication-date prefix (`claimlens seed`)
 
 
@@ -58,10 +55,10 @@ def time_extractor(extractor: StatementExtractor, articles: list[str], repeats: 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--polnear", type=Path, default=POLNEAR_DEV)
-    parser.add_argument("--seeds", type=Path, default=ROOT / "seeds")
+    parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--out", type=Path, default=RESULTS / "extraction.json")
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "extraction.json")
     args = parser.parse_args()
 
     import torch
@@ -74,18 +71,16 @@ def main() -> None:
     }
     report: dict[str, Any] = {
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "command": " ".join([Path(sys.executable).name, *sys.argv]),
+        "command": command_line("benchmarks.extraction"),
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform(), "torch_threads": args.threads,
-                    "loadavg_start": list(os.getloadavg())},
+                    "loadavg_start": load_average()},
         "articles": len(articles),
         "results": {name: time_extractor(extractor, articles, args.repeats)
                     for name, extractor in configurations.items()},
     }
-    report["machine"]["loadavg_end"] = list(os.getloadavg())
-    text = json.dumps(report, indent=2)
-    print(text)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
+    report["machine"]["loadavg_end"] = load_average()
+    print(json.dumps(report, indent=2))
+    write_results(args.out, report)
 
 
 if __name__ == "__main__":

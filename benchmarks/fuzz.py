@@ -6,7 +6,7 @@ answers that break the spec (undocumented status, wrong content type or headers,
 Requests judged too strictly or too leniently are not counted as failures (see tests/api/test_fuzz.py).
 
 Run from the repository root:
-`HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/fuzz.py [--per-operation 160] [--out benchmarks/results/fuzz.json]`
+`HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.fuzz [--per-operation 160] [--out benchmarks/results/fuzz.json]`
 (the default makes 16 operations x 2 modes x 160 + the 2 probes = 5,122 cases).
 """
 from __future__ import annotations
@@ -27,8 +27,10 @@ import hypothesis
 import schemathesis
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "fuzz.json"
+from benchmarks.common import RESULTS_DIR, write_results
+from lab.paths import REPO_ROOT
+
+DEFAULT_OUT = RESULTS_DIR / "fuzz.json"
 
 
 def generate(strategy: Any, count: int) -> list[schemathesis.Case]:
@@ -86,8 +88,7 @@ def main() -> None:
     started = time.perf_counter()
     report = fuzz(args.per_operation)
     report["seconds"] = round(time.perf_counter() - started, 1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    write_results(args.out, report)
     summary = {k: v for k, v in report.items() if k not in ("failures", "per_operation")}
     print(json.dumps(summary, indent=2))
     for failure in report["failures"][:10]:

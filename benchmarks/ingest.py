@@ -2,7 +2,7 @@
 
 Run from the repository root:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/ingest.py [--repeat 50] [--out benchmarks/results/ingest.json]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.ingest [--repeat 50] [--out benchmarks/results/ingest.json]
 
 (a) Encode rate: the service's Embedder (batch 32) over the claims extracted from the seeds and over the seeds'
     sentences, after a warm-up; each list is repeated to at least --encode-min texts, best of 3 runs.
@@ -17,112 +17,23 @@ Run from the repository root:
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
-import json
 import os
-import platform
 import re
 import statistics
-import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from service.cli import split_seed  # noqa: E402
-from service.settings import Settings  # noqa: E402
+from benchmarks.common import RESULTS_DIR, StageClock, command_line, load_average, machine_info, write_results
+from lab.paths import SEEDS_DIR
+from service.cli import split_seed
+from service.settings import Settings
 
 _SENTENCE_END = re.compile(r"(?<=[.!?\u201d\"'])\s+(?=[A-Z\u201c\"'])")
-
-
-# --- timing wrappers -------------------------------------------------------------------------------------
-
-
-class StageClock:
-    """Accumulates wall time per stage; nested calls are attributed to the outermost stage only."""
-
-    def __init__(self) -> None:
-        self.totals: dict[str, float] = {}
-        self.calls: dict[str, int] = {}
-        self.counts: dict[str, int] = {}
-        self._active: str | None = None
-
-    def reset(self) -> None:
-        self.totals.clear()
-        self.calls.clear()
-        self.counts.clear()
-
-    def wrap(self, stage: str, func: Callable[..., Any], count: Callable[..., int] | None = None
-             ) -> Callable[..., Any]:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            key = stage if self._active is None else f"{stage} (inside {self._active})"
-            if count is not None:
-                self.counts[key] = self.counts.get(key, 0) + count(*args, **kwargs)
-            if self._active is not None:  # nested (e.g. the classifier encoding its pairs): parent owns the time
-                return func(*args, **kwargs)
-            self._active = stage
-            start = time.perf_counter()
-            try:
-                return func(*args, **kwargs)
-            finally:
-                self.totals[stage] = self.totals.get(stage, 0.0) + time.perf_counter() - start
-                self.calls[stage] = self.calls.get(stage, 0) + 1
-                self._active = None
-        return timed
-
-    def wrap_cm(self, stage: str, factory: Callable[[], Any]) -> Callable[[], Any]:
-        clock = self
-
-        @contextlib.contextmanager
-        def timed() -> Iterator[Any]:
-            # A transaction may run classification (late rows of other workers) and is where the clustering
-            # happens: time it as a whole, and subtract nested model stages afterwards.
-            start = time.perf_counter()
-            before = dict(clock.totals)
-            with factory() as tx:
-                yield tx
-            elapsed = time.perf_counter() - start
-            nested = sum(clock.totals.get(k, 0.0) - before.get(k, 0.0) for k in clock.totals)
-            clock.totals[stage] = clock.totals.get(stage, 0.0) + elapsed - nested
-            clock.calls[stage] = clock.calls.get(stage, 0) + 1
-        return timed
-
-
-# --- machine ---------------------------------------------------------------------------------------------
-
-
-def machine_info() -> dict[str, Any]:
-    import numpy
-    import sentence_transformers
-    import torch
-
-    cpu_model = ""
-    with contextlib.suppress(OSError):
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu_model = line.split(":", 1)[1].strip()
-                break
-    return {
-        "cpu_model": cpu_model,
-        "cpu_count": os.cpu_count(),
-        "cpus_usable": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count(),
-        "torch_threads": torch.get_num_threads(),
-        "torch_interop_threads": torch.get_num_interop_threads(),
-        "python": platform.python_version(),
-        "platform": platform.platform(),
-        "torch": torch.__version__,
-        "sentence_transformers": sentence_transformers.__version__,
-        "numpy": numpy.__version__,
-        "loadavg_start": list(os.getloadavg()),
-    }
 
 
 # --- (a) encode rate -------------------------------------------------------------------------------------
@@ -299,9 +210,9 @@ def markdown(report: dict[str, Any]) -> str:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=50, help="copies of each seed to ingest (default 50)")
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results" / "ingest.json",
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "ingest.json",
                         help="JSON report path; the markdown summary goes next to it with a .md suffix")
-    parser.add_argument("--seeds", type=Path, default=REPO_ROOT / "seeds")
+    parser.add_argument("--seeds", type=Path, default=SEEDS_DIR)
     parser.add_argument("--encode-min", type=int, default=512, help="texts per timed encode run (default 512)")
     args = parser.parse_args(argv)
     if args.repeat < 1:
@@ -338,10 +249,10 @@ def main(argv: list[str] | None = None) -> None:
     median_rate = encode["claims"]["rate_median_per_s"]
     ratio_median = {key: round(median_rate / w["statements_per_s"], 1) if w["statements_per_s"] else None
                     for key, w in windows}
-    machine["loadavg_end"] = list(os.getloadavg())
+    machine["loadavg_end"] = load_average()
     report = {
         "started_at": started_at,
-        "command": " ".join(["benchmarks/ingest.py", *(argv if argv is not None else sys.argv[1:])]).strip(),
+        "command": command_line("benchmarks.ingest", argv),
         "repeat": args.repeat, "seeds": len(seeds),
         "distinct_texts": "each repetition appends a line ' [copy N]' to the seed text (N = 0..repeat-1)",
         "machine": machine, "model_load_seconds": round(load_seconds, 2),
@@ -350,10 +261,8 @@ def main(argv: list[str] | None = None) -> None:
         "ratio_definition": "encode rate (claims, best of 3, sentences/s) / ingest rate (statements/s)",
         "wall_seconds": round(time.perf_counter() - started, 1),
     }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     md = markdown(report)
-    args.out.with_suffix(".md").write_text(md, encoding="utf-8")
+    write_results(args.out, report, markdown=md)
     print()
     print(md)
     print(f"wrote {args.out} and {args.out.with_suffix('.md')}")

@@ -4,7 +4,7 @@ ExactEngine versus its HnswEngine, float16 HNSW graph).
 
 Run from the repository root:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/match.py [--sizes 10000,100000,1000000] [--queries 60]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.match [--sizes 10000,100000,1000000] [--queries 60]
         [--index-sizes 10000,100000,1000000] [--hnsw-budget-s 480] [--time-budget-s 1440]
         [--out benchmarks/results/match.json]
 
@@ -56,7 +56,6 @@ import contextlib
 import csv
 import datetime as dt
 import gc
-import json
 import os
 import re
 import shutil
@@ -71,17 +70,12 @@ import numpy as np
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-for _path in (REPO_ROOT, REPO_ROOT / "benchmarks"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+from benchmarks.common import RESULTS_DIR, StageClock, command_line, load_average, machine_info, write_results
+from lab.paths import DEVDATA, REPO_ROOT, SHARED_DATA
+from service.settings import Settings
 
-from ingest import StageClock, machine_info  # noqa: E402
-
-from service.settings import Settings  # noqa: E402
-
-DATA = Path("/work/shared/data/checkthat2020")
-DEVDATA_STORE = REPO_ROOT / ".devdata" / "checkthat2020.sqlite3"
+DATA = SHARED_DATA / "checkthat2020"
+DEVDATA_STORE = DEVDATA / "checkthat2020.sqlite3"
 DIM = 384
 GOALS = {"p95_ms_at_100k": 30.0, "p95_ms_at_1m": 80.0, "recall_at_10": 0.98, "bytes_per_claim": 1024}
 SERVICE_K = Settings().match_candidates  # what the matcher asks every index for
@@ -1216,7 +1210,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--import-real", action="store_true",
                         help="import the real claims with import_fact_checks instead of copying the dev store")
     parser.add_argument("--seed", type=int, default=20200101)
-    parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "results" / "match.json",
+    parser.add_argument("--out", type=Path, default=RESULTS_DIR / "match.json",
                         help="JSON report path; the markdown summary goes next to it with a .md suffix")
     args = parser.parse_args(argv)
     if args.queries < 1:
@@ -1274,10 +1268,10 @@ def main(argv: list[str] | None = None) -> None:
                       f" p95 {lex['p95']} ms", flush=True)
         uniform = run_uniform(args, rng, budget)
 
-    machine["loadavg_end"] = list(os.getloadavg())
+    machine["loadavg_end"] = load_average()
     report: dict[str, Any] = {
         "started_at": started_at,
-        "command": " ".join(["benchmarks/match.py", *(argv if argv is not None else sys.argv[1:])]).strip(),
+        "command": command_line("benchmarks.match", argv),
         "args": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "machine": machine, "service": service, "model_load_seconds": load_seconds, "goals": GOALS,
         "requests": {"dev_tweets": len(tweets), "one_claim": len(one_claim), "measured": len(requests)},
@@ -1287,9 +1281,7 @@ def main(argv: list[str] | None = None) -> None:
     report["notes"] = computed_notes(report)
     report["wall_seconds"] = round(budget.elapsed(), 1)
     md = markdown(report)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
-    args.out.with_suffix(".md").write_text(md, encoding="utf-8")
+    write_results(args.out, report, markdown=md, default=str)
     print()
     print(md)
     print(f"wrote {args.out} and {args.out.with_suffix('.md')}")

@@ -20,12 +20,12 @@ were reduced to their top sentences beforehand (`reduce_passages`, the same for 
 The runtimes are interleaved within each repeat and the best of `--repeats` runs is reported (the cores may be
 shared with other work; every run is kept in the JSON).
 (b) Accuracy: seeded samples of 2,000 SNLI test pairs (3-way, discusses + unrelated = neutral, claim = hypothesis,
-as `models/evaluate_relation.py` scores them) and 1,000 FNC-1 dev pairs (4-way accuracy, macro-F1), plus each
+as `lab.relation.evaluate` scores them) and 1,000 FNC-1 dev pairs (4-way accuracy, macro-F1), plus each
 runtime's argmax agreement with torch fp32 and the largest absolute probability difference from it (probabilities
 = softmax(logits / manifest temperature)).
 (c) Size on disk of the ONNX files.
 
-    HF_HUB_OFFLINE=1 .venv/bin/python benchmarks/relation_runtime.py [--model-dir models/relation_xenc]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.relation_runtime [--model-dir models/relation_xenc]
         [--threads 1 2] [--out benchmarks/results/relation_runtime.json]
 
 A quick check: `--claim-pairs 64 --passage-pairs 32 --snli 100 --fnc 60 --repeats 1 --threads 1 --out /tmp/rr.json`.
@@ -51,26 +51,14 @@ from typing import Any
 
 import numpy as np
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-for _path in (ROOT, ROOT / "models", ROOT / "benchmarks"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
+from benchmarks.common import RESULTS_DIR, command_line, load_average, machine_info, write_results
+from lab.datasets.relation_pairs import NLI_LABELS, Example, fnc_dev_examples, snli_examples
+from lab.paths import MODELS_DIR, SHARED_DATA
+from lab.relation.embedding_cache import EmbeddingCache
+from lab.relation.metrics import NLI_ORDER, per_class_f1, to_nli
+from lab.relation.train_baseline import LABELS
+from service.domain.relation.cross_encoder import load_peft_model, quantize_int8, reduce_passages, softmax
 
-from ingest import machine_info  # noqa: E402
-from relation_metrics import NLI_ORDER, per_class_f1, to_nli  # noqa: E402
-from train_relation_baseline import (  # noqa: E402
-    DEFAULT_DATA,
-    LABELS,
-    NLI_LABELS,
-    EmbeddingCache,
-    Example,
-    fnc_dev_examples,
-    snli_examples,
-)
-
-from service.domain.relation.cross_encoder import load_peft_model, quantize_int8, reduce_passages, softmax  # noqa: E402
-
-RESULTS = ROOT / "benchmarks" / "results"
 BATCH_SIZE = 32
 INPUT_NAMES = ("input_ids", "attention_mask", "token_type_ids")
 RUNTIMES = ("torch_fp32", "torch_int8", "torch_int8_per_channel", "onnx_fp32", "onnx_int8", "onnx_int8_per_channel")
@@ -440,8 +428,8 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--model-dir", type=pathlib.Path, default=ROOT / "models" / "relation_xenc")
-    parser.add_argument("--data-dir", type=pathlib.Path, default=DEFAULT_DATA)
+    parser.add_argument("--model-dir", type=pathlib.Path, default=MODELS_DIR / "relation_xenc")
+    parser.add_argument("--data-dir", type=pathlib.Path, default=SHARED_DATA)
     parser.add_argument("--cache", type=pathlib.Path, default=DEFAULT_CACHE, help="MiniLM embedding cache folder")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2], help="thread counts to time")
     parser.add_argument("--runtimes", nargs="+", choices=RUNTIMES, default=list(RUNTIMES),
@@ -452,7 +440,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--fnc", type=int, default=1000, help="FNC-1 dev pairs scored for accuracy")
     parser.add_argument("--repeats", type=int, default=2, help="timed passes per set, runtime and thread count")
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--out", type=pathlib.Path, default=RESULTS / "relation_runtime.json")
+    parser.add_argument("--out", type=pathlib.Path, default=RESULTS_DIR / "relation_runtime.json")
     return parser.parse_args(argv)
 
 
@@ -462,18 +450,16 @@ def main(argv: Sequence[str] | None = None) -> None:
     started, machine = time.perf_counter(), machine_info()
     report: dict[str, Any] = {
         "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "command": " ".join(["benchmarks/relation_runtime.py", *(argv if argv is not None else sys.argv[1:])]),
+        "command": command_line("benchmarks.relation_runtime", argv),
         "settings": {key: str(value) for key, value in vars(args).items()},
         "machine": {**machine, "versions": versions()},
         "batch_size": BATCH_SIZE,
         **run(args),
     }
-    report["machine"]["loadavg_end"] = list(os.getloadavg())
+    report["machine"]["loadavg_end"] = load_average()
     report["wall_seconds"] = round(time.perf_counter() - started, 1)
-    text = json.dumps(report, indent=1)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(text + "\n", encoding="utf-8")
-    print(text)
+    write_results(args.out, report, indent=1)
+    print(json.dumps(report, indent=1))
 
 
 if __name__ == "__main__":

@@ -47,14 +47,14 @@ class Settings:
     contradicts_threshold: float = 0.65
     cluster_min_similarity: float = 0.5
     # A pair at least this similar that is not a confident contradiction is grouped as one claim. 0.6 (chosen on
-    # CheckThat! 2020 train, models/evaluate_clustering.py) lifts B-cubed F1 on CheckThat dev from 0.75 to 0.88,
+    # CheckThat! 2020 train, lab/clustering/evaluate.py) lifts B-cubed F1 on CheckThat dev from 0.75 to 0.88,
     # but it also merges the seeds' contradictions (with either relation model the referee's `seeds` task then
     # loses them): off (> 1) by default (models/README.md, clustering).
     same_claim_similarity: float = 1.01
     match_top_k: int = 10
     # Claim matching: candidates taken from each retriever before fusion, and the similarity above which an
     # imported fact-check is shown as the ClaimReview of a stored statement (fitted on CheckThat! 2020 train:
-    # gold claim vs the most similar other claim, `models/train_matching.py`).
+    # gold claim vs the most similar other claim, `lab/matching/train.py`).
     match_candidates: int = 100
     fact_check_link_similarity: float = 0.61
     # Above this many vectors an index switches from exact numpy search to a float16 HNSW graph (usearch).

@@ -1,4 +1,4 @@
-"""The HTTP edge: flask-smorest blueprints over the pipeline."""
+"""The HTTP edge: flask-smorest blueprints over the use cases."""
 from __future__ import annotations
 
 from flask import Flask

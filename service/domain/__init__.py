@@ -1,0 +1,1 @@
+"""The domain core: extraction, relation, clustering, ranking and schema.org formats; no HTTP, no SQL."""

@@ -2,7 +2,7 @@
 
 Retrieval gives, per candidate, its cosine similarity to the query (against the claim, and against the title of a
 fact-check), its rank in each dense list, and its full-text score and rank. `FusionRanker` turns those into one
-relevance score with weights fitted on CheckThat! 2020 train (`models/train_matching.py`); without a weights
+relevance score with weights fitted on CheckThat! 2020 train (`lab/matching/train.py`); without a weights
 file it falls back to reciprocal-rank fusion.
 """
 from __future__ import annotations
@@ -85,7 +85,7 @@ class FusionRanker:
 
     @classmethod
     def load(cls, path: Path) -> FusionRanker:
-        """Read the weights `models/train_matching.py` wrote; RRF when the file is absent."""
+        """Read the weights `lab/matching/train.py` wrote; RRF when the file is absent."""
         if not path.exists():
             return cls.reciprocal_rank_fusion()
         spec = json.loads(path.read_text())

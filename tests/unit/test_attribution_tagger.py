@@ -1,12 +1,7 @@
 """The attribution tagger's pure functions: char spans -> BIO labels, decoding, windows and the speaker rule."""
 from __future__ import annotations
 
-import sys
-
-from service.settings import REPO_ROOT
-
-sys.path.insert(0, str(REPO_ROOT / "models"))
-from attribution_tagger import (
+from lab.extraction.train_tagger import (
     LABEL_ID,
     doc_predictions,
     labels_to_spans,
@@ -14,7 +9,6 @@ from attribution_tagger import (
     spans_to_labels,
     windows,
 )
-
 from service.domain.extraction.tagger import TaggedAttribution, attributions_in_window, merge_fragments
 
 TEXT = "Obama said that the economy is growing fast ."

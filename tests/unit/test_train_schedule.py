@@ -2,14 +2,10 @@
 from __future__ import annotations
 
 import itertools
-import sys
 
 import pytest
 
-from service.settings import REPO_ROOT
-
-sys.path.insert(0, str(REPO_ROOT / "models"))
-from train_relation import FIT_RESERVE, LinearSchedule
+from lab.relation.train import FIT_RESERVE, LinearSchedule
 
 
 def test_warms_up_then_decays_to_zero_at_the_total() -> None:

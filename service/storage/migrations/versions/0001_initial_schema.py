@@ -15,6 +15,13 @@ depends_on = None
 
 
 def upgrade() -> None:
+    _create_clusters()
+    _create_documents_and_speakers()
+    _create_statements()
+    _create_members_and_relations()
+
+
+def _create_clusters() -> None:
     op.create_table('clusters',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=16), nullable=False),
@@ -25,6 +32,8 @@ def upgrade() -> None:
     with op.batch_alter_table('clusters', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_clusters_kind'), ['kind'], unique=False)
 
+
+def _create_documents_and_speakers() -> None:
     op.create_table('documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('text_hash', sa.String(length=64), nullable=False),
@@ -57,6 +66,8 @@ def upgrade() -> None:
     with op.batch_alter_table('speaker_aliases', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_speaker_aliases_alias_key'), ['alias_key'], unique=False)
 
+
+def _create_statements() -> None:
     op.create_table('statements',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),
@@ -83,6 +94,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_statements_document_id'), ['document_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_statements_speaker_id'), ['speaker_id'], unique=False)
 
+
+def _create_members_and_relations() -> None:
     op.create_table('cluster_members',
     sa.Column('cluster_id', sa.Integer(), nullable=False),
     sa.Column('statement_id', sa.Integer(), nullable=False),

@@ -1,9 +1,9 @@
 """CheckThat! 2020 task 2 for claim matching: the verified claims imported as ClaimReviews, tweets as queries.
 
-Shared by `evaluate_matching.py` and `train_matching.py`. The claims go through the service's own import
-(`service.usecases.fact_checks.import_fact_checks`) into a real store, and the tweets through its own retrieval
-(`rank_candidates`), so what is measured is what the API serves. The store is kept between runs (10,375 claims
-take a few minutes to embed on 2 cores): pass `--database` to choose where.
+Shared by `lab.matching.evaluate`, `lab.matching.train` and `lab.clustering.evaluate`. The claims go through the
+service's own import (`service.usecases.fact_checks.import_fact_checks`) into a real store, and the tweets through
+its own retrieval (`rank_candidates`), so what is measured is what the API serves. The store is kept between runs
+(10,375 claims take a few minutes to embed on 2 cores): pass `--database` to choose where.
 """
 from __future__ import annotations
 
@@ -15,9 +15,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "checkthat2020"
-DEFAULT_DATABASE = f"sqlite:///{REPO_ROOT / '.devdata' / 'checkthat2020.sqlite3'}"
+from lab.paths import DEVDATA, SHARED_DATA
+
+DEFAULT_DATA = SHARED_DATA / "checkthat2020"
+DEFAULT_DATABASE = f"sqlite:///{DEVDATA / 'checkthat2020.sqlite3'}"
 # The URL pattern the shared referee gives each verified claim (../shared/eval/score_matching.py).
 CLAIM_URL = "https://checkthat.example.org/vclaim/{}"
 IMPORT_BATCH = 500

@@ -20,7 +20,7 @@ attributions (mostly by their cue word, lemmatised), unmatched predictions, wron
 differences of matched pairs.
 
 Run from the repository root:
-`HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_polnear.py [--limit N] [--show-errors K]`.
+`HF_HUB_OFFLINE=1 .venv/bin/python -m lab.extraction.evaluate_polnear [--limit N] [--show-errors K]`.
 """
 from __future__ import annotations
 
@@ -33,17 +33,15 @@ import re
 import sys
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extraction_inputs import overlap, request_error
+from lab.datasets.polnear import COMPARTMENT, DEFAULT_DATA, GoldAttribution, documents, read_gold
+from lab.extraction.inputs import overlap, request_error
+from lab.paths import RESULTS_DIR
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "polnear"
-DEFAULT_OUT = REPO_ROOT / "models" / "results" / "polnear_dev.json"
-COMPARTMENT = "dev"
+DEFAULT_OUT = RESULTS_DIR / "polnear_dev.json"
 QUOTES = "\"“”'‘’«»"
 PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her", "them", "us", "me", "his",
                       "their", "its", "our", "my", "your", "who", "which", "that", "this"})
@@ -51,16 +49,6 @@ PRONOUNS = frozenset({"he", "she", "it", "they", "we", "i", "you", "him", "her",
 BOUNDARY_KINDS = ("exact", "pred inside gold", "gold inside pred", "partial overlap")
 
 log = logging.getLogger("evaluate_polnear")
-
-
-@dataclass(frozen=True)
-class GoldAttribution:
-    """One gold attribution: Source and Content spans (outer bounds), and the Cue span when annotated."""
-
-    source: tuple[int, int]
-    content: tuple[int, int]
-    cue: tuple[int, int] | None
-    event: str
 
 
 @dataclass(frozen=True)
@@ -102,32 +90,6 @@ def token_f1(text: str, pred: tuple[int, int], gold: tuple[int, int]) -> float:
     p, g = tokens(text, pred), tokens(text, gold)
     common = sum(min(p.count(t), g.count(t)) for t in set(p))
     return f1(common / len(p), common / len(g)) if p and g and common else 0.0
-
-
-def first_span(spec: str) -> tuple[int, int]:
-    """Return the outer bounds of a brat span spec (`12 20;25 30` -> (12, 30))."""
-    starts_ends = [tuple(map(int, part.split())) for part in spec.split(";")]
-    return min(s for s, _ in starts_ends), max(e for _, e in starts_ends)
-
-
-def read_gold(ann: Path) -> list[GoldAttribution]:
-    """Return the attributions with a Source and a Content, parsed exactly as the referee's `polnear_gold`."""
-    spans: dict[str, tuple[str, tuple[int, int]]] = {}
-    events: list[tuple[str, dict[str, str]]] = []
-    for line in ann.read_text(encoding="utf-8").splitlines():
-        if line.startswith("T"):
-            tid, label_spec, _ = line.split("\t", 2)
-            label, spec = label_spec.split(" ", 1)
-            spans[tid] = (label, first_span(spec))
-        elif line.startswith("E"):
-            parts = line.split("\t")
-            events.append((parts[0], dict(arg.split(":") for arg in parts[1].split()[1:])))
-    gold = []
-    for event, args in events:
-        if "Source" in args and "Content" in args and args["Source"] in spans and args["Content"] in spans:
-            cue = spans[args["Cue"]][1] if args.get("Cue") in spans else None
-            gold.append(GoldAttribution(spans[args["Source"]][1], spans[args["Content"]][1], cue, event))
-    return gold
 
 
 def match(preds: list[Prediction], gold: list[GoldAttribution]) -> list[tuple[int, int, int]]:
@@ -343,23 +305,8 @@ class Analysis:
         }
 
 
-def documents(root: Path, limit: int | None) -> Iterable[tuple[Path, Path]]:
-    """Yield (text, first annotation) for the compartment's articles in the referee's order."""
-    count = 0
-    for txt in sorted((root / COMPARTMENT / "text").glob("*.txt")):
-        anns = sorted((root / COMPARTMENT / "attributions").glob(txt.stem + "_*.ann"))
-        if not anns:
-            continue
-        if limit is not None and count >= limit:
-            return
-        count += 1
-        yield txt, anns[0]
-
-
 def evaluate(root: Path, limit: int | None, keep: int) -> dict[str, Any]:
     """Run the extractor over PolNeAR dev and return the referee's figures, extras and the error analysis."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
     from service.domain.extraction.cues import REPORTING_VERBS
     from service.domain.extraction.statements import load_spacy
     from service.runtime import served_extractor

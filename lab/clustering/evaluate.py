@@ -11,7 +11,7 @@ Reported: B-cubed at the cluster level (items in one cluster, whatever the side)
 (items in one side of one cluster, i.e. one corroboration group), and a reference without the relation model:
 connected components of the candidate graph at several cosine thresholds.
 
-`HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_clustering.py [--split dev] [--distractors 1000]`
+`HF_HUB_OFFLINE=1 .venv/bin/python -m lab.clustering.evaluate [--split dev] [--distractors 1000]`
 """
 from __future__ import annotations
 
@@ -25,11 +25,13 @@ from pathlib import Path
 
 import networkx as nx
 import numpy as np
-from checkthat import DEFAULT_DATA, REPO_ROOT, queries, verified_claims
+
+from lab.datasets.checkthat import DEFAULT_DATA, queries, verified_claims
+from lab.paths import RESULTS_DIR
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-DEFAULT_OUT = REPO_ROOT / "models" / "results" / "clustering_{split}.json"
+DEFAULT_OUT = RESULTS_DIR / "clustering_{split}.json"
 
 
 def bcubed(predicted: Mapping[str, int], gold: Mapping[str, str]) -> dict[str, float]:

@@ -1,13 +1,13 @@
 """Fit the cross-encoder's temperature for the int8 model the service serves, on the training run's calibration rows.
 
-`train_relation.py` fits `temperature` on the fp32 logits (on the GPU run: in fp32 there too). Quantising to int8
+`lab.relation.train` fits `temperature` on the fp32 logits (on the GPU run: in fp32 there too). Quantising to int8
 (`service.domain.relation.cross_encoder.quantize_int8`) moves the logits a little, so the service divides int8 logits by
 `temperature_int8`, fitted here on the same calibration rows (FNC-1 Body ID % 10 == 5 and 10% of the NLI rows,
 never trained on) from the packed data the run was trained on (its SHA-256 is checked against the manifest).
 Writes `temperature_int8` and `calibration_int8` (ECE and NLL before and after, accuracy, macro-F1) into the
 manifest. CPU, about 3 minutes on 2 threads:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python models/calibrate_relation.py --model-dir models/relation_xenc \
+    HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.calibrate --model-dir models/relation_xenc \
         --data .devdata/relation_train_wide.jsonl.gz
 """
 from __future__ import annotations
@@ -16,20 +16,14 @@ import argparse
 import json
 import logging
 import pathlib
-import sys
 from collections.abc import Sequence
 
 import numpy as np
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-for _path in (REPO_ROOT, REPO_ROOT / "models"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from score_relation_rows import pair_logits  # noqa: E402
-from train_relation import LABELS, expected_calibration_error, file_sha256, fit_temperature, read_rows, scores  # noqa: E402
-
-from service.domain.relation.cross_encoder import load_peft_model, quantize_int8, softmax  # noqa: E402
+from lab.paths import MODELS_DIR
+from lab.relation.score_rows import pair_logits
+from lab.relation.train import LABELS, expected_calibration_error, file_sha256, fit_temperature, read_rows, scores
+from service.domain.relation.cross_encoder import load_peft_model, quantize_int8, softmax
 
 log = logging.getLogger("calibrate_relation")
 
@@ -70,7 +64,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Calibrate from the command line."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--model-dir", type=pathlib.Path, default=REPO_ROOT / "models" / "relation_xenc")
+    parser.add_argument("--model-dir", type=pathlib.Path, default=MODELS_DIR / "relation_xenc")
     parser.add_argument("--data", type=pathlib.Path, required=True, help="the packed rows the model was trained on")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args(argv)

@@ -15,7 +15,8 @@ checks, so each subset's figures equal what the referee prints for it (the refer
 values by granularity, and the most frequent unmatched predicted expressions.
 
 Run from the repository root:
-`HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_tempeval.py [--subset AQUAINT] [--limit N] [--show-errors K]`.
+`HF_HUB_OFFLINE=1 .venv/bin/python -m lab.extraction.evaluate_tempeval [--subset AQUAINT] [--limit N]
+[--show-errors K]`.
 """
 from __future__ import annotations
 
@@ -32,11 +33,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extraction_inputs import overlap, request_error
+from lab.extraction.inputs import overlap, request_error
+from lab.paths import RESULTS_DIR, SHARED_DATA
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "tempeval3"
-DEFAULT_OUT = REPO_ROOT / "models" / "results" / "tempeval3.json"
+DEFAULT_DATA = SHARED_DATA / "tempeval3"
+DEFAULT_OUT = RESULTS_DIR / "tempeval3.json"
 SUBSETS = ("AQUAINT", "TimeBank")
 REFEREE_SUBSET = "AQUAINT"
 DAY = re.compile(r"\d{4}-\d\d-\d\d")
@@ -212,8 +213,6 @@ def score_doc(extractor: Any, path: Path, t: Totals, analysis: Analysis) -> None
 
 def evaluate(root: Path, subsets: list[str], limit: int | None, keep: int) -> dict[str, Any]:
     """Run the extractor over the chosen TBAQ subsets; return per-subset and combined figures with the analysis."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
     from service.runtime import served_extractor
 
     started = time.perf_counter()

@@ -1,35 +1,36 @@
 """Train the CPU relation baseline: MiniLM pair features + lexical cues into logistic regression or an MLP.
 
 Writes `models/relation_baseline/weights.npz` (numpy-only network, temperature included) and `manifest.json`.
-Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python models/train_relation_baseline.py`.
+Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.train_baseline`.
 """
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime as dt
-import hashlib
 import itertools
 import json
 import logging
 import pathlib
 import random
-import re
-import sys
 import time
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
-
-from service.domain.embedding import EMBEDDING_DIM, Embedder  # noqa: E402
-from service.domain.relation.baseline import (  # noqa: E402
+from lab.datasets.relation_pairs import (
+    Example,
+    counterfactual_examples,
+    fnc_examples,
+    is_fnc_calibration,
+    is_fnc_dev,
+    mnli_examples,
+    snli_examples,
+)
+from lab.paths import MODELS_DIR, SHARED_DATA
+from lab.relation.embedding_cache import DEFAULT_CACHE, EmbeddingCache
+from service.domain.relation.baseline import (
     FEATURE_NAMES,
     MAX_SENTENCES,
     TOP_SENTENCES,
@@ -38,178 +39,13 @@ from service.domain.relation.baseline import (  # noqa: E402
     softmax,
     split_sentences,
 )
-from service.domain.relation.classifier import LABEL_ORDER  # noqa: E402
+from service.domain.relation.classifier import LABEL_ORDER
 
 log = logging.getLogger("train_relation_baseline")
 
 LABELS: tuple[str, ...] = tuple(str(kind) for kind in LABEL_ORDER)
-FNC_LABELS = {
-    "agree": "corroborates", "disagree": "contradicts", "discuss": "discusses", "unrelated": "unrelated",
-}
-NLI_LABELS = {"entailment": "corroborates", "contradiction": "contradicts", "neutral": "discusses"}
-SNLI_IDS = {"0": "entailment", "1": "neutral", "2": "contradiction"}
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
-DEFAULT_CACHE = REPO_ROOT / ".devdata" / "relation_embeddings"
-DEFAULT_OUT = REPO_ROOT / "models" / "relation_baseline"
-
-
-@dataclass(frozen=True)
-class Example:
-    """One labelled (claim, other) pair with where it came from."""
-
-    claim: str
-    other: str
-    label: str
-    source: str
-
-
-class EmbeddingCache:
-    """Embeds texts once and keeps the vectors on disk, keyed by the SHA-1 of the text."""
-
-    def __init__(self, directory: pathlib.Path, embedder: Embedder | None = None) -> None:
-        self._dir = directory
-        self._embedder = embedder
-        self._index: dict[bytes, int] = {}
-        self._vectors = np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-        keys_path, vec_path = directory / "keys.npy", directory / "vectors.npy"
-        if keys_path.exists() and vec_path.exists():
-            keys = np.load(keys_path)
-            self._vectors = np.load(vec_path)
-            # numpy's "S" dtype drops trailing NUL bytes on read: pad the digests back to 20 bytes.
-            self._index = {bytes(key).ljust(20, b"\0"): i for i, key in enumerate(keys)}
-
-    @staticmethod
-    def _key(text: str) -> bytes:
-        return hashlib.sha1(text.encode("utf-8")).digest()
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        """Return (n, 384) float32 vectors, embedding (and saving) only the texts not seen before."""
-        keys = [self._key(text) for text in texts]
-        missing: dict[bytes, str] = {}
-        for key, text in zip(keys, texts, strict=True):
-            if key not in self._index:
-                missing.setdefault(key, text)
-        if missing:
-            if self._embedder is None:
-                self._embedder = Embedder()
-            started = time.time()
-            new = self._embedder.encode(list(missing.values()))
-            log.info("embedded %d new texts in %.0fs", len(missing), time.time() - started)
-            base = len(self._vectors)
-            self._vectors = np.concatenate([self._vectors, new])
-            for offset, key in enumerate(missing):
-                self._index[key] = base + offset
-            self._save()
-        return self._vectors[[self._index[key] for key in keys]]
-
-    def _save(self) -> None:
-        self._dir.mkdir(parents=True, exist_ok=True)
-        keys = np.zeros(len(self._vectors), dtype="S20")
-        for key, i in self._index.items():
-            keys[i] = key
-        np.save(self._dir / "keys.npy", keys)
-        np.save(self._dir / "vectors.npy", self._vectors)
-
-
-def _read_tsv(path: pathlib.Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
-
-
-def load_fnc(data_dir: pathlib.Path) -> tuple[list[tuple[str, int, str]], dict[int, str]]:
-    """Return FNC-1 train rows (headline, body id, stance) and bodies by id."""
-    csv.field_size_limit(sys.maxsize)
-    with (data_dir / "fnc-1" / "train_bodies.csv").open(encoding="utf-8", newline="") as handle:
-        bodies = {int(row["Body ID"]): row["articleBody"] for row in csv.DictReader(handle)}
-    with (data_dir / "fnc-1" / "train_stances.csv").open(encoding="utf-8", newline="") as handle:
-        rows = [(row["Headline"], int(row["Body ID"]), row["Stance"]) for row in csv.DictReader(handle)]
-    return rows, bodies
-
-
-def is_fnc_dev(body_id: int) -> bool:
-    """Return whether a body belongs to the official dev split the scorer uses (id % 10 == 0)."""
-    return body_id % 10 == 0
-
-
-def is_fnc_calibration(body_id: int) -> bool:
-    """Return whether a body is held out of training to fit the temperature (id % 10 == 5)."""
-    return body_id % 10 == 5
-
-
-def fnc_examples(data_dir: pathlib.Path, keep: Sequence[int] | None = None) -> list[tuple[Example, int]]:
-    """Return FNC-1 examples with their body ids, optionally only for bodies in `keep`."""
-    rows, bodies = load_fnc(data_dir)
-    wanted = None if keep is None else set(keep)
-    return [
-        (Example(headline, bodies[body_id], FNC_LABELS[stance], "fnc1"), body_id)
-        for headline, body_id, stance in rows if wanted is None or body_id in wanted
-    ]
-
-
-def fnc_dev_examples(data_dir: pathlib.Path) -> list[Example]:
-    """Return every FNC-1 dev example (Body ID % 10 == 0), in file order, with the full bodies."""
-    return [example for example, body_id in fnc_examples(data_dir) if is_fnc_dev(body_id)]
-
-
-def snli_examples(path: pathlib.Path, source: str) -> list[Example]:
-    """Return SNLI pairs (claim = hypothesis, other = premise) from a BECEL tsv."""
-    return [
-        Example(row["hypothesis"], row["premise"], NLI_LABELS[SNLI_IDS[row["label"]]], source)
-        for row in _read_tsv(path) if row["label"] in SNLI_IDS
-    ]
-
-
-def counterfactual_examples(path: pathlib.Path, source: str) -> list[Example]:
-    """Return counterfactually-augmented NLI pairs (claim = sentence2, other = sentence1)."""
-    return [
-        Example(row["sentence2"], row["sentence1"], NLI_LABELS[row["gold_label"]], source)
-        for row in _read_tsv(path) if row["gold_label"] in NLI_LABELS
-    ]
-
-
-def negational_rows(path: pathlib.Path) -> list[tuple[str, str, str, str, str]]:
-    """Return the SNLI negation probe as (premise, hypothesis, label id, edited hypothesis, its label id)."""
-    rows = []
-    with path.open(encoding="utf-8") as handle:
-        header = handle.readline().rstrip("\n").split("\t")
-        for line in handle:
-            row = dict(zip(header, line.rstrip("\n").split("\t"), strict=False))
-            if row.get("label") in SNLI_IDS and row.get("neg_label") in SNLI_IDS:
-                rows.append((row["premise"], row["hypothesis"], row["label"],
-                             row["hypothesis_neg"], row["neg_label"]))
-    return rows
-
-
-ANLI_LABELS = {"e": "entailment", "n": "neutral", "c": "contradiction"}
-
-
-def anli_examples(data_dir: pathlib.Path, round_: int) -> list[Example]:
-    """Return ANLI dev round `round_` (1-3) pairs (claim = statement, other = context); evaluation only."""
-    path = data_dir / "anli" / f"ANLI_analysis_r{round_}_dev.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        return [
-            Example(row["statement"], row["context"], NLI_LABELS[ANLI_LABELS[row["gold_label"]]], f"anli_r{round_}")
-            for row in csv.DictReader(handle) if row["gold_label"] in ANLI_LABELS
-        ]
-
-
-def _detokenise(text: str) -> str:
-    text = re.sub(r" ([.,;:!?%)])", r"\1", text)
-    text = re.sub(r"([($]) ", r"\1", text)
-    return re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", text)
-
-
-def mnli_examples(data_dir: pathlib.Path) -> list[Example]:
-    """Return the two 1,000-pair MultiNLI samples, detokenised."""
-    examples = []
-    for name in ("textfooler_mnli_matched.tsv", "textfooler_mnli_mismatched.tsv"):
-        with (data_dir / "mnli-sample" / name).open(encoding="utf-8") as handle:
-            for line in handle:
-                label, premise, hypothesis = line.rstrip("\n").split("\t")[:3]
-                if label in NLI_LABELS:
-                    claim, other = _detokenise(hypothesis), _detokenise(premise)
-                    examples.append(Example(claim, other, NLI_LABELS[label], "mnli"))
-    return examples
+DEFAULT_DATA = SHARED_DATA
+DEFAULT_OUT = MODELS_DIR / "relation_baseline"
 
 
 def build_splits(
@@ -397,7 +233,7 @@ def train(args: argparse.Namespace) -> dict[str, object]:
             "ece_after": expected_calibration_error(calibrated, y_cal),
         },
         "selection_macro_f1_on_calibration_split": scores,
-        "rebuild": "HF_HUB_OFFLINE=1 .venv/bin/python models/train_relation_baseline.py",
+        "rebuild": "HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.train_baseline",
     }
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     log.info("wrote %s (temperature %.3f, calibration %s)", args.out, temperature, manifest["calibration"])

@@ -1,4 +1,6 @@
-"""Shared by the extraction evaluators: span overlap and the API's input checks on `POST /v1/extract`."""
+"""Shared by the extraction evaluators and the tagger's trainer: span overlap and the API's input checks on
+`POST /v1/extract` (a request the API would refuse counts as a request error, as the shared referee counts it).
+"""
 from __future__ import annotations
 
 import re

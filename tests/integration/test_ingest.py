@@ -1,4 +1,4 @@
-"""The ingest pipeline on real models, on SQLite and on PostgreSQL."""
+"""Ingest, clustering and matching use cases on real models, on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import random

@@ -1,14 +1,14 @@
 """Score a trained cross-encoder folder on packed evaluation rows, on a GPU or CPU, without ../shared.
 
-The rows come from `pack_relation_data.py --eval-out` (passages already reduced as the service reduces them), so
+The rows come from `lab.relation.pack_data --eval-out` (passages already reduced as the service reduces them), so
 this runs on the device machine right after training and picks between runs there. Logits are computed in fp32
 (as the service runs on CPU) from the LoRA-merged model, divided by the manifest's temperature.
 
-Every NLI set is reported two ways: `hypothesis_first` (claim = hypothesis, as evaluate_relation.py reports it)
+Every NLI set is reported two ways: `hypothesis_first` (claim = hypothesis, as lab.relation.evaluate reports it)
 and `as_served` (both directions averaged when the premise is claim-sized, <= 400 characters, as
-`POST /v1/relations/classify` and the ingest do). `evaluate_relation.py` on CPU stays the reference figure.
+`POST /v1/relations/classify` and the ingest do). `lab.relation.evaluate` on CPU stays the reference figure.
 
-    python3 models/score_relation_rows.py --model-dir OUT --rows .devdata/relation_eval.jsonl.gz \
+    python3 -m lab.relation.score_rows --model-dir OUT --rows .devdata/relation_eval.jsonl.gz \
         --base-model .devdata/minilm_base --out OUT/scores.json
 """
 from __future__ import annotations
@@ -17,23 +17,17 @@ import argparse
 import json
 import logging
 import pathlib
-import sys
 import time
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-for _path in (REPO_ROOT, REPO_ROOT / "models"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from relation_metrics import NLI_ORDER, fnc_score, per_class_f1, to_nli  # noqa: E402
-from train_relation import LABELS, read_rows  # noqa: E402
-
-from service.domain.relation.classifier import CLAIM_SIZED_CHARS  # noqa: E402
-from service.domain.relation.cross_encoder import load_peft_model, softmax  # noqa: E402
+from lab.paths import DEVDATA
+from lab.relation.metrics import NLI_ORDER, fnc_score, per_class_f1, to_nli
+from lab.relation.train import LABELS, read_rows
+from service.domain.relation.classifier import CLAIM_SIZED_CHARS
+from service.domain.relation.cross_encoder import load_peft_model, softmax
 
 log = logging.getLogger("score_relation_rows")
 
@@ -129,7 +123,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--model-dir", type=pathlib.Path, required=True)
-    parser.add_argument("--rows", type=pathlib.Path, default=REPO_ROOT / ".devdata" / "relation_eval.jsonl.gz")
+    parser.add_argument("--rows", type=pathlib.Path, default=DEVDATA / "relation_eval.jsonl.gz")
     parser.add_argument("--base-model", default=None, help="base weights folder (default: the packaged MiniLM)")
     parser.add_argument("--out", type=pathlib.Path, default=None)
     parser.add_argument("--batch-size", type=int, default=256)

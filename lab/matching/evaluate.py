@@ -2,12 +2,13 @@
 lexical alone, reciprocal-rank fusion, the trained fusion (what the API ranks by), and the trained fusion followed
 by the relation model (`--rerank`), plus ClaimMatch pair accuracy of the same-claim decision.
 
-The verified claims are imported through the service's own import into a kept store (see `checkthat.py`), every
-tweet goes through the service's own retrieval (`service.usecases.matching.rank_candidates`); the variants re-order the
-same candidate lists, so they differ only in ranking.
+The verified claims are imported through the service's own import into a kept store (see
+`lab/datasets/checkthat.py`), every tweet goes through the service's own retrieval
+(`service.usecases.matching.rank_candidates`); the variants re-order the same candidate lists, so they differ only
+in ranking.
 
 Run from the repository root:
-`HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_matching.py [--split dev] [--rerank] [--out FILE]`.
+`HF_HUB_OFFLINE=1 .venv/bin/python -m lab.matching.evaluate [--split dev] [--rerank] [--out FILE]`.
 """
 from __future__ import annotations
 
@@ -21,12 +22,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
-from checkthat import DEFAULT_DATA, DEFAULT_DATABASE, REPO_ROOT, Query, build_runtime, claim_id_of, queries
+
+from lab.datasets.checkthat import DEFAULT_DATA, DEFAULT_DATABASE, Query, build_runtime, claim_id_of, queries, read_tsv
+from lab.paths import RESULTS_DIR, SHARED_DATA
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-DEFAULT_CLAIMMATCH = REPO_ROOT.parent / "shared" / "data" / "claimmatch" / "ClaimMatchData.tsv"
-DEFAULT_OUT = REPO_ROOT / "models" / "results" / "matching_{split}.json"
+DEFAULT_CLAIMMATCH = SHARED_DATA / "claimmatch" / "ClaimMatchData.tsv"
+DEFAULT_OUT = RESULTS_DIR / "matching_{split}.json"
 
 log = logging.getLogger("evaluate_matching")
 
@@ -99,8 +102,6 @@ def claimmatch_accuracy(runtime, path: Path, checkthat_tweets: set[str]) -> dict
 
     The threshold is the service's `fact_check_link_similarity` (the one that links a fact-check to a statement).
     """
-    from checkthat import read_tsv
-
     from service.domain.ranking import normalise_query
 
     pairs = []

@@ -2,8 +2,8 @@
 MAP@5 on CheckThat! 2020 task 2 **train**.
 
 Data: the 800 train tweets against the 10,375 verified claims, imported through the service's own import into a
-kept store (`checkthat.py`). Each tweet's candidates come from the service's own retrieval (dense over claims and
-titles, full-text search). Dev stays for `evaluate_matching.py`.
+kept store (`lab/datasets/checkthat.py`). Each tweet's candidates come from the service's own retrieval (dense over
+claims and titles, full-text search). Dev stays for `lab.matching.evaluate`.
 
 Method: a grid over the weights of the lexical reciprocal rank, the best cosine similarity, the normalised
 full-text score and the fuzzy token-set ratio, on top of the dense reciprocal rank (weight 1), scored by MAP@5
@@ -13,7 +13,7 @@ ranked worse on train and dev than plain reciprocal-rank fusion (models/README.m
 Writes `models/matching/fusion.json` (feature names, weights, provenance; a few hundred bytes).
 
 Run from the repository root:
-`HF_HUB_OFFLINE=1 .venv/bin/python models/train_matching.py [--out models/matching/fusion.json]`.
+`HF_HUB_OFFLINE=1 .venv/bin/python -m lab.matching.train [--out models/matching/fusion.json]`.
 """
 from __future__ import annotations
 
@@ -26,11 +26,13 @@ import os
 from pathlib import Path
 
 import numpy as np
-from checkthat import DEFAULT_DATA, DEFAULT_DATABASE, REPO_ROOT, build_runtime, claim_id_of, queries
+
+from lab.datasets.checkthat import DEFAULT_DATA, DEFAULT_DATABASE, build_runtime, claim_id_of, queries
+from lab.paths import MODELS_DIR
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-DEFAULT_OUT = REPO_ROOT / "models" / "matching" / "fusion.json"
+DEFAULT_OUT = MODELS_DIR / "matching" / "fusion.json"
 SEED = 13
 
 log = logging.getLogger("train_matching")
@@ -129,7 +131,7 @@ def main() -> None:
             "link_similarity": link,
             "candidates": len(labels), "gold_retrieved": int(labels.sum()), "seed": SEED,
             "date": dt.date.today().isoformat(),
-            "command": "HF_HUB_OFFLINE=1 .venv/bin/python models/train_matching.py",
+            "command": "HF_HUB_OFFLINE=1 .venv/bin/python -m lab.matching.train",
         },
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -2,8 +2,8 @@
 
 Runs the extractor on each seed (the leading ` date YYYY-MM-DD` line removed, as `claimlens seed` does),
 matches predicted to gold statements one-to-one by claim-span overlap, prints JSON and writes it to
-`models/results/extraction_seeds.json`. Run from the repository root:
-`HF_HUB_OFFLINE=1 .venv/bin/python models/evaluate_extraction.py [--show-errors]`.
+`lab/results/extraction_seeds.json`. Run from the repository root:
+`HF_HUB_OFFLINE=1 .venv/bin/python -m lab.extraction.evaluate_seeds [--show-errors]`.
 
 Figures: statement precision / recall / F1 (a prediction matches a gold statement when their claim spans
 overlap; the assignment maximises total overlap); among matched pairs, speaker accuracy (normalised name
@@ -25,13 +25,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from extraction_inputs import overlap
 from rapidfuzz import fuzz
 
-REPO_ROOT = pathlib.Path(__file__).resolve().parents[1]
+from lab.extraction.inputs import overlap
+from lab.paths import REPO_ROOT, RESULTS_DIR, SEEDS_DIR
+
 DEFAULT_GOLD = REPO_ROOT / "tests" / "data" / "seeds_gold.json"
-DEFAULT_SEEDS = REPO_ROOT / "seeds"
-DEFAULT_OUT = REPO_ROOT / "models" / "results" / "extraction_seeds.json"
+DEFAULT_SEEDS = SEEDS_DIR
+DEFAULT_OUT = RESULTS_DIR / "extraction_seeds.json"
 DEFAULT_EXTRACTOR = "service.runtime:served_extractor"  # the rules + tagger, as CLAIMLENS_* settings say
 FUZZY_THRESHOLD = 90.0
 SPEAKER_TIE_BREAK = 0.001  # added to a pair's overlap when the speakers agree; 1,000 pairs stay below 1 char
@@ -216,8 +217,6 @@ def display_path(path: pathlib.Path) -> str:
 
 def load_extractor(spec: str) -> Extractor:
     """Build the extractor named by `module:callable` (a class or a factory taking no arguments)."""
-    if str(REPO_ROOT) not in sys.path:
-        sys.path.insert(0, str(REPO_ROOT))
     module_name, _, attr = spec.partition(":")
     factory = getattr(importlib.import_module(module_name), attr or "StatementExtractor")
     return factory()

@@ -1,7 +1,7 @@
 """Scores of a relation model that need only numpy: FNC-1's weighted score, per-class F1, NLI collapsing.
 
-Shared by `evaluate_relation.py` (CPU, the served loader) and `score_relation_rows.py` (packed rows, any device),
-so that both report the same figures the same way.
+Shared by `lab.relation.evaluate` (CPU, the served loader), `lab.relation.score_rows` (packed rows, any device)
+and `benchmarks.relation_runtime`, so that they report the same figures the same way.
 """
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""Claim matching: fit the fusion weights (`models/matching/fusion.json`) and evaluate on CheckThat! 2020."""
