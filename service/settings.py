@@ -63,6 +63,7 @@ class Settings:
     # cores // workers, since oversubscribed workers slow each other down (benchmarks/results/match.md).
     torch_threads: int = 0
     max_fact_checks_per_request: int = 1_000
+    max_statements_per_request: int = 1_000  # POST /v1/statements
     log_level: str = "INFO"
     # Requests per caller (API key, or address without one), flask-limiter syntax; empty turns the limit off.
     rate_limit: str = "6000 per minute"

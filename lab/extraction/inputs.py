@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-MAX_TEXT_CHARS = 200_000  # the API's limit on `text` (service.api.schemas.MAX_TEXT_CHARS)
+MAX_TEXT_CHARS = 200_000  # the API's limit on `text` (the default of the max_text_chars setting)
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -17,11 +17,14 @@ from service.api.schemas import (
     StatementArgsSchema,
     StatementPageSchema,
     StatementSchema,
+    StatementsInSchema,
+    StructuredResultSchema,
 )
 from service.domain.entities import Speaker, Statement
 from service.storage import StatementFilter
 from service.usecases import reads
 from service.usecases.fact_checks import statement_claim_jsonld
+from service.usecases.structured_statements import StructuredResult, StructuredStatement, ingest_statements
 
 blp = Blueprint("statements", __name__, url_prefix="/v1", description="Stored statements and their speakers.")
 
@@ -37,6 +40,16 @@ class Statements(MethodView):
                                 since=args["since"], until=args["until"], q=args["q"])
         items, total = reads.list_statements(runtime(), where, args["limit"], args["offset"])
         return Page(items, total, args["limit"], args["offset"])
+
+    @blp.arguments(StatementsInSchema)
+    @blp.response(201, StructuredResultSchema)
+    @blp.alt_response(200, schema=StructuredResultSchema, description="Every claim was already stored.")
+    @blp.alt_response(422, schema=ApiErrorSchema)
+    def post(self, submitted: list[StructuredStatement]) -> tuple[StructuredResult, int]:
+        """Store claims another tool holds (1 to 1,000, each with its speaker), related and clustered like
+        extracted statements; the same claim, speaker and url again is stored once. All or nothing."""
+        result = ingest_statements(runtime(), submitted)
+        return result, 201 if result.created else 200
 
 
 @blp.route("/statements/<int(max=2147483647):statement_id>")

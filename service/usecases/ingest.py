@@ -71,33 +71,72 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
     if existing is not None:
         return _existing_result(store, existing.id)
     extraction = extract_text(runtime.models, submission.text, submission.published_at)
-    extracted = list(extraction.statements)
+    try:
+        stored = store_documents(runtime, [DocumentDraft(submission, digest, list(extraction.statements))])
+    except DuplicateDocument as duplicate:
+        return _existing_result(store, duplicate.document_id)
+    ((document_id, statement_ids),) = stored.documents
+    return IngestResult(document_id, True, store.get_statements(statement_ids), stored.cluster_ids)
+
+
+@dataclass(frozen=True)
+class DocumentDraft:
+    """A document to store with the statements found in it (extracted, or given by another tool)."""
+
+    submission: DocumentSubmission
+    digest: str
+    statements: list[ExtractedStatement]
+
+
+@dataclass(frozen=True)
+class StoredDocuments:
+    """The ids a batch of documents got: (document id, its statement ids) in order, and the clusters touched."""
+
+    documents: list[tuple[int, list[int]]]
+    cluster_ids: list[int]
+
+
+def store_documents(runtime: Runtime, drafts: Sequence[DocumentDraft]) -> StoredDocuments:
+    """Embed, relate and cluster the drafts' statements, storing everything in one transaction.
+
+    The statements are related to everything stored and to each other (a piece often quotes both sides of a
+    dispute); DuplicateDocument when another request stored one of the drafts first.
+    """
+    store = runtime.store
+    extracted = [s for draft in drafts for s in draft.statements]
     vectors = runtime.models.embedder.encode([s.claim for s in extracted])
     runtime.index.catch_up(store.iter_embeddings)
     seen_up_to = runtime.index.watermark
-    neighbours = _index_candidates(runtime, vectors, seen_up_to)
-    scored = _score_candidates(runtime, extracted, neighbours)
-    try:
-        with store.transaction() as tx:
-            tx.lock_clusters()
-            # Rows other workers committed since our catch-up: compare against them too, under the lock.
-            late = list(tx.iter_embeddings(seen_up_to))
-            if late:
-                late_ids = np.concatenate([ids for ids, _, _ in late])
-                late_vectors = np.concatenate([vecs for _, _, vecs in late])
-                scored += _score_candidates(
-                    runtime, extracted, _block_candidates(runtime, vectors, late_ids, late_vectors))
-            document_id = tx.add_document(submission, digest)
-            statement_ids = _store_statements(tx, document_id, extracted, vectors)
-            relations = [_bind(edge, statement_ids) for edge in scored]
-            tx.add_relations(relations)
-            cluster_ids = update_clusters(tx, statement_ids, relations, edge_thresholds(runtime.settings))
-    except DuplicateDocument as duplicate:
-        return _existing_result(store, duplicate.document_id)
+    scored = _score_candidates(runtime, extracted, _index_candidates(runtime, vectors, seen_up_to))
+    with store.transaction() as tx:
+        tx.lock_clusters()
+        scored += _late_edges(runtime, tx, extracted, vectors, seen_up_to)
+        documents: list[tuple[int, list[int]]] = []
+        start = 0
+        for draft in drafts:
+            document_id = tx.add_document(draft.submission, draft.digest)
+            end = start + len(draft.statements)
+            documents.append((document_id, _store_statements(tx, document_id, draft.statements, vectors[start:end])))
+            start = end
+        statement_ids = [i for _, ids in documents for i in ids]
+        relations = [_bind(edge, statement_ids) for edge in scored]
+        tx.add_relations(relations)
+        cluster_ids = update_clusters(tx, statement_ids, relations, edge_thresholds(runtime.settings))
     runtime.index.catch_up(store.iter_embeddings)
-    logger.info("document %d ingested: %d statements, %d relations, %d clusters touched",
-                document_id, len(statement_ids), len(scored), len(cluster_ids))
-    return IngestResult(document_id, True, store.get_statements(statement_ids), cluster_ids)
+    logger.info("%d documents ingested: %d statements, %d relations, %d clusters touched",
+                len(documents), len(statement_ids), len(scored), len(cluster_ids))
+    return StoredDocuments(documents, cluster_ids)
+
+
+def _late_edges(runtime: Runtime, tx: ClaimStore, extracted: Sequence[ExtractedStatement], vectors: np.ndarray,
+                seen_up_to: int) -> list[_ScoredEdge]:
+    """Rows other workers committed since our catch-up: compare against them too, under the lock."""
+    late = list(tx.iter_embeddings(seen_up_to))
+    if not late:
+        return []
+    late_ids = np.concatenate([ids for ids, _, _ in late])
+    late_vectors = np.concatenate([vecs for _, _, vecs in late])
+    return _score_candidates(runtime, extracted, _block_candidates(runtime, vectors, late_ids, late_vectors))
 
 
 def _existing_result(store: ClaimStore, document_id: int) -> IngestResult:
@@ -129,13 +168,12 @@ def _index_candidates(runtime: Runtime, vectors: np.ndarray, up_to_id: int) -> l
     # compared under the lock instead, so each pair is classified exactly once.
     candidates = [_Candidate(position, n.key, None, n.similarity)
                   for position, row in enumerate(found) for n in row if n.key <= up_to_id]
-    # Pairs within the document itself: a piece often quotes both sides of a dispute.
+    # Pairs within the batch itself: a piece often quotes both sides of a dispute.
     if len(vectors) > 1:
         similarity = vectors @ vectors.T
-        for i in range(len(vectors)):
-            for j in range(i + 1, len(vectors)):
-                if similarity[i, j] >= settings.candidate_min_similarity:
-                    candidates.append(_Candidate(i, None, j, float(similarity[i, j])))
+        rows, columns = np.nonzero(np.triu(similarity >= settings.candidate_min_similarity, k=1))
+        candidates += [_Candidate(int(i), None, int(j), float(similarity[i, j]))
+                       for i, j in zip(rows, columns, strict=True)]
     return candidates
 
 

@@ -38,11 +38,11 @@ import threading
 from dataclasses import replace
 from typing import Any
 
-from service.domain.entities import DateBasis, ExtractedStatement, Extraction, Span, TimeExpression
+from service.domain.entities import DateBasis, ExtractedStatement, Extraction, Span, SpeakerMention, TimeExpression
 from service.domain.extraction.candidates import Candidate, tagged_candidates
 from service.domain.extraction.claims import asserted_span, claim_text
 from service.domain.extraction.dates import ResolvedDate, find_time_expressions, resolve_date
-from service.domain.extraction.mentions import normalise_text
+from service.domain.extraction.mentions import normalise_text, parse_mention
 from service.domain.extraction.quotes import find_quotes
 from service.domain.extraction.rules import find_candidates
 from service.domain.extraction.sources import MEDIA, mention_span, person_in
@@ -107,6 +107,15 @@ class StatementExtractor:
                 statements = _build_statements(text, doc, candidates + tagged, quotes, expressions, published_at)
         logger.debug("extracted %d statements from %d characters", len(statements), len(text))
         return Extraction(statements=tuple(statements), time_expressions=expressions)
+
+    def mention_of(self, name: str, affiliation: str | None = None, role: str | None = None) -> SpeakerMention:
+        """A speaker named by another tool ("Jens Stoltenberg", "the Kremlin"), normalised as extraction would
+        normalise it: a person when the name is a PERSON entity; a given affiliation or role wins."""
+        with self._lock:
+            doc = self._nlp(name)
+        people = [e.text for e in doc.ents if e.label_ == "PERSON"]
+        found = parse_mention(name, people[0] if len(people) == 1 and len(people[0]) >= len(name) - 3 else None)
+        return replace(found, affiliation=affiliation or found.affiliation, role=role or found.role)
 
 
 def _build_statements(

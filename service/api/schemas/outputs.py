@@ -1,264 +1,26 @@
-"""marshmallow schemas of the HTTP contract: inputs load into dataclasses, outputs dump entities."""
+"""Response schemas: every answer of the API is shaped here, from entities and use-case results."""
 from __future__ import annotations
 
-import base64
-from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from marshmallow import (
-    INCLUDE,
-    RAISE,
     Schema,
-    ValidationError,
     fields,
-    post_load,
     pre_dump,
-    validate,
-    validates_schema,
 )
 
-from service.api.context import runtime
-from service.domain.claimreview import is_encodable
+from service.api.schemas.inputs import page_token
 from service.domain.entities import (
     ClusterKind,
     DateBasis,
-    DocumentSubmission,
     FactCheck,
     RelationKind,
     SpeakerKind,
     StoredFactCheck,
 )
-from service.settings import Settings
 from service.usecases.fact_checks import ImportOutcome, SearchPage
 from service.usecases.matching import Match
 from service.usecases.reads import DocumentDetail
-
-T = TypeVar("T")
-
-# Limits a running service takes from its settings; the OpenAPI description shows their defaults.
-DEFAULT = Settings()
-MAX_CLAIM_CHARS = 2_000
-MAX_PASSAGE_CHARS = 10_000
-MAX_PAIRS = 256
-MAX_ID = 2**31 - 1
-MAX_SEARCH_OFFSET = 10_000
-
-
-def _has_content(value: str) -> None:
-    if not value.strip():
-        raise ValidationError("Must contain non-whitespace text.")
-    _no_nul(value)
-
-
-def _no_nul(value: str) -> None:
-    if "\x00" in value:
-        raise ValidationError("Must not contain NUL characters.")
-    if not is_encodable(value):
-        raise ValidationError("Must be valid Unicode text (a lone surrogate such as \\ud800 is not).")
-
-
-class AtMostSetting(validate.Validator):
-    """Reject a value whose size (a string's length, a list's length, or a number) exceeds a setting of the
-    running service, read when the request is validated."""
-
-    def __init__(self, setting: str) -> None:
-        self.setting = setting
-
-    def __call__(self, value: Any) -> Any:
-        limit = getattr(runtime().settings, self.setting)
-        size = value if isinstance(value, int) else len(value)
-        if size > limit:
-            unit = "" if isinstance(value, int) else (" characters" if isinstance(value, str) else " items")
-            raise ValidationError(f"Must be at most {limit:,}{unit}.")
-        return value
-
-
-def _article_text(description: str) -> fields.String:
-    return fields.String(required=True, validate=[validate.Length(min=1), AtMostSetting("max_text_chars"),
-                                                  _has_content],
-                         metadata={"description": description, "maxLength": DEFAULT.max_text_chars})
-
-
-def _text(max_chars: int, description: str, **kwargs: Any) -> fields.String:
-    return fields.String(validate=[validate.Length(min=1, max=max_chars), _has_content],
-                         metadata={"description": description}, **kwargs)
-
-
-def _optional_text(max_chars: int, description: str) -> fields.String:
-    return fields.String(load_default=None, allow_none=True,
-                         validate=[validate.Length(max=max_chars), _no_nul], metadata={"description": description})
-
-
-class StrictSchema(Schema):
-    """Rejects unknown fields."""
-
-    class Meta:
-        unknown = RAISE
-
-
-# --- inputs ----------------------------------------------------------------------------------------------
-
-
-class ExtractInSchema(StrictSchema):
-    text = _article_text(f"News text to analyse (at most {DEFAULT.max_text_chars:,} characters).")
-    published_at = fields.Date(load_default=None, allow_none=True,
-                               metadata={"description": "Publication date (YYYY-MM-DD) that relative dates "
-                                                        "resolve against; without it they stay null."})
-
-
-class DocumentInSchema(StrictSchema):
-    text = _article_text(f"The article text (at most {DEFAULT.max_text_chars:,} characters).")
-    published_at = fields.Date(load_default=None, allow_none=True,
-                               metadata={"description": "Publication date, YYYY-MM-DD."})
-    title = _optional_text(1_000, "Headline or title.")
-    url = fields.Url(load_default=None, allow_none=True, validate=validate.Length(max=2_000),
-                     metadata={"description": "Where the article was published."})
-    publisher = _optional_text(500, "Publisher name.")
-
-    @post_load
-    def to_submission(self, data: dict[str, Any], **_: Any) -> DocumentSubmission:
-        return DocumentSubmission(**data)
-
-
-class PairInSchema(StrictSchema):
-    claim = _text(MAX_CLAIM_CHARS, "The claim (at most 2,000 characters).", required=True)
-    other = _text(MAX_PASSAGE_CHARS, "Another claim or a passage (at most 10,000 characters).", required=True)
-
-
-class ClassifyInSchema(StrictSchema):
-    pairs = fields.List(fields.Nested(PairInSchema), required=True, validate=validate.Length(min=1, max=MAX_PAIRS),
-                        metadata={"description": "1 to 256 (claim, other) pairs."})
-
-
-class MatchInSchema(StrictSchema):
-    text = _text(MAX_PASSAGE_CHARS, "A claim, a tweet or a short text (at most 10,000 characters).", required=True)
-    top_k = fields.Integer(load_default=None, allow_none=True, validate=validate.Range(min=1, max=100),
-                           metadata={"description": "How many matches to return (1-100, default from settings)."})
-    published_at = fields.Date(load_default=None, allow_none=True,
-                               metadata={"description": "Publication date of the text, YYYY-MM-DD."})
-
-
-class PageArgsSchema(StrictSchema):
-    limit = fields.Integer(load_default=20, validate=[validate.Range(min=1), AtMostSetting("list_limit_max")],
-                           metadata={"description": f"Page size, 1-{DEFAULT.list_limit_max}.",
-                                     "maximum": DEFAULT.list_limit_max})
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9),
-                            metadata={"description": "Items to skip."})
-
-
-class _DateRangeMixin(Schema):
-    since = fields.Date(load_default=None, metadata={"description": "Only statements said on or after (YYYY-MM-DD)."})
-    until = fields.Date(load_default=None, metadata={"description": "Only statements said on or before (YYYY-MM-DD)."})
-
-    @validates_schema
-    def ordered(self, data: dict[str, Any], **_: Any) -> None:
-        if data.get("since") and data.get("until") and data["since"] > data["until"]:
-            raise ValidationError("since must not be after until.", "since")
-
-
-class StatementArgsSchema(PageArgsSchema, _DateRangeMixin):
-    speaker_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID),
-                                metadata={"description": "Only statements by this speaker."})
-    document_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID),
-                                 metadata={"description": "Only statements of this document."})
-    q = fields.String(load_default=None, validate=[validate.Length(min=1, max=500), _no_nul],
-                      metadata={"description": "Substring the claim contains (case-insensitive)."})
-
-
-class SpeakerArgsSchema(PageArgsSchema):
-    q = fields.String(load_default=None, validate=[validate.Length(min=1, max=500), _no_nul],
-                      metadata={"description": "Substring of the speaker's name."})
-
-
-class ClusterArgsSchema(PageArgsSchema, _DateRangeMixin):
-    kind = fields.Enum(ClusterKind, by_value=True, load_default=None,
-                       metadata={"description": "contradiction or corroboration."})
-    speaker_id = fields.Integer(load_default=None, validate=validate.Range(min=1, max=MAX_ID),
-                                metadata={"description": "Only clusters with a statement by this speaker."})
-    q = fields.String(load_default=None, validate=[validate.Length(min=1, max=500), _no_nul],
-                      metadata={"description": "Substring one of the cluster's claims contains."})
-
-
-class ClaimReviewImportSchema(Schema):
-    """One schema.org ClaimReview object, or `{"claim_reviews": [...]}`; each item is validated by the domain."""
-
-    class Meta:
-        unknown = INCLUDE  # a ClaimReview is open-ended JSON-LD: its fields pass through to the domain's parser
-
-    claim_reviews = fields.List(
-        fields.Raw(), validate=[validate.Length(min=1), AtMostSetting("max_fact_checks_per_request")],
-        metadata={"description": f"1 to {DEFAULT.max_fact_checks_per_request:,} schema.org ClaimReview objects "
-                                 "(or Google Fact Check Tools Claims). Without this field the body itself is one "
-                                 "ClaimReview.", "maxItems": DEFAULT.max_fact_checks_per_request})
-
-    @validates_schema
-    def one_or_many(self, data: dict[str, Any], **_: Any) -> None:
-        if "claim_reviews" in data and len(data) > 1:
-            raise ValidationError("Send either one ClaimReview or {claim_reviews: [...]}, not both.")
-        if "claim_reviews" not in data and not data:
-            raise ValidationError("Empty body: send a ClaimReview or {claim_reviews: [...]}.")
-
-    @post_load
-    def to_items(self, data: dict[str, Any], **_: Any) -> list[Any]:
-        return list(data["claim_reviews"]) if "claim_reviews" in data else [data]
-
-
-def _issued_page_token(token: str) -> None:
-    _page_offset(token)
-
-
-def _page_offset(token: str) -> int:
-    try:
-        decoded = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
-        kind, _, number = decoded.partition(":")
-        offset = int(number)
-        if kind != "offset" or not 0 <= offset <= MAX_SEARCH_OFFSET:
-            raise ValueError(decoded)
-    except (ValueError, UnicodeDecodeError):
-        raise ValidationError("Not a token this API issued.") from None
-    return offset
-
-
-class ClaimsSearchArgsSchema(StrictSchema):
-    """The request parameters of Google's Fact Check Tools `claims:search`."""
-
-    query = fields.String(load_default=None, validate=[validate.Length(min=1, max=MAX_CLAIM_CHARS), _has_content],
-                          metadata={"description": "Text to search fact-checks for. Required unless "
-                                                   "reviewPublisherSiteFilter is given."})
-    languageCode = fields.String(load_default=None, validate=validate.Regexp(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$"),
-                                 metadata={"description": "BCP-47 language code, e.g. en or en-US."})
-    reviewPublisherSiteFilter = fields.String(
-        load_default=None, validate=[validate.Length(min=1, max=253), _no_nul],
-        metadata={"description": "Only reviews by this publisher site, e.g. snopes.com."})
-    maxAgeDays = fields.Integer(load_default=None, validate=validate.Range(min=1, max=100_000),
-                                metadata={"description": "Only reviews at most this many days old."})
-    pageSize = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100),
-                              metadata={"description": "Page size, 1-100 (default 10)."})
-    pageToken = fields.String(load_default=None, validate=[validate.Length(max=200), _issued_page_token],
-                              metadata={"description": "nextPageToken of the previous page."})
-    offset = fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_SEARCH_OFFSET),
-                            metadata={"description": "Integer offset, an alternative to pageToken."})
-    key = fields.String(load_default=None, metadata={
-        "description": "Ignored: the API key parameter of Google's API, accepted so its clients work unchanged "
-                       "(claimlens keys go in the Authorization header)."})
-
-    @validates_schema
-    def needs_query_or_site(self, data: dict[str, Any], **_: Any) -> None:
-        if not data.get("query") and not data.get("reviewPublisherSiteFilter"):
-            raise ValidationError("Give query or reviewPublisherSiteFilter.", "query")
-
-    @post_load
-    def page_offset(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        """`offset` from the page token when no offset is given."""
-        if data["offset"] is None:
-            data["offset"] = _page_offset(data["pageToken"]) if data["pageToken"] else 0
-        return data
-
-
-def page_token(offset: int) -> str:
-    """The opaque `nextPageToken` of `claims:search` for a page starting at `offset`."""
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode().rstrip("=")
-
 
 # --- outputs ---------------------------------------------------------------------------------------------
 
@@ -323,6 +85,12 @@ class IngestResultSchema(Schema):
     created = fields.Boolean(metadata={"description": "False when the same text was already stored."})
     statements = fields.List(fields.Nested(StatementSchema), metadata={"description": "Its statements."})
     clusters = fields.List(fields.Integer(), metadata={"description": "Ids of the clusters this ingest touched."})
+
+
+class StructuredResultSchema(Schema):
+    items = fields.List(fields.Nested(StatementSchema),
+                        metadata={"description": "The stored statements, in input order."})
+    clusters = fields.List(fields.Integer(), metadata={"description": "Ids of the clusters this request touched."})
 
 
 class DocumentSchema(Schema):
@@ -567,11 +335,3 @@ class ApiErrorSchema(Schema):
     errors = fields.Dict(metadata={"description": "Field errors, by location and field."})
 
 
-@dataclass(frozen=True)
-class Page(Generic[T]):
-    """One page of a list endpoint."""
-
-    items: list[T]
-    total: int
-    limit: int
-    offset: int
