@@ -80,7 +80,7 @@ def load_referee(directory: Path = REFEREE_DIR) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("task", choices=["extraction", "relation", "matching", "seeds"])
+    parser.add_argument("task", choices=["extraction", "relation", "matching", "seeds", "clusters"])
     parser.add_argument("--database", help="a database URL (default: a fresh SQLite file)")
     parser.add_argument("--nli-only", action="store_true",
                         help="relation: only the referee's two NLI sets (the FNC-1 passages take the longest)")

@@ -72,11 +72,24 @@ def ingest_document(runtime: Runtime, submission: DocumentSubmission) -> IngestR
         return _existing_result(store, existing.id)
     extraction = extract_text(runtime.models, submission.text, submission.published_at)
     try:
-        stored = store_documents(runtime, [DocumentDraft(submission, digest, list(extraction.statements))])
+        stored = store_documents(runtime, [DocumentDraft(submission, digest, distinct(extraction.statements))])
     except DuplicateDocument as duplicate:
         return _existing_result(store, duplicate.document_id)
     ((document_id, statement_ids),) = stored.documents
     return IngestResult(document_id, True, store.get_statements(statement_ids), stored.cluster_ids)
+
+
+def distinct(statements: Sequence[ExtractedStatement]) -> list[ExtractedStatement]:
+    """One statement per claim and speaker: a headline printed three times, or a quote repeated in a caption, is
+    one statement (the first)."""
+    seen: set[tuple[SpeakerMention, str]] = set()
+    kept = []
+    for statement in statements:
+        key = (statement.speaker, " ".join(statement.claim.casefold().split()))
+        if key not in seen:
+            seen.add(key)
+            kept.append(statement)
+    return kept
 
 
 @dataclass(frozen=True)
@@ -104,10 +117,11 @@ def store_documents(runtime: Runtime, drafts: Sequence[DocumentDraft]) -> Stored
     """
     store = runtime.store
     extracted = [s for draft in drafts for s in draft.statements]
+    accounts = [(number, s.speaker) for number, draft in enumerate(drafts) for s in draft.statements]
     vectors = runtime.models.embedder.encode([s.claim for s in extracted])
     runtime.index.catch_up(store.iter_embeddings)
     seen_up_to = runtime.index.watermark
-    scored = _score_candidates(runtime, extracted, _index_candidates(runtime, vectors, seen_up_to))
+    scored = _score_candidates(runtime, extracted, _index_candidates(runtime, vectors, seen_up_to, accounts))
     with store.transaction() as tx:
         tx.lock_clusters()
         scored += _late_edges(runtime, tx, extracted, vectors, seen_up_to)
@@ -161,7 +175,10 @@ class _ScoredEdge:
     scores: RelationScores
 
 
-def _index_candidates(runtime: Runtime, vectors: np.ndarray, up_to_id: int) -> list[_Candidate]:
+def _index_candidates(runtime: Runtime, vectors: np.ndarray, up_to_id: int,
+                      accounts: Sequence[tuple[int, SpeakerMention]]) -> list[_Candidate]:
+    """Pairs to classify: each new statement against its nearest stored ones, and new statements against each
+    other, except two statements of one speaker in one document (one account, not a dispute between two)."""
     settings = runtime.settings
     found = runtime.index.search(vectors, settings.candidate_max_per_statement, settings.candidate_min_similarity)
     # Another request thread may have caught the index up further meanwhile; rows above `up_to_id` are
@@ -173,7 +190,7 @@ def _index_candidates(runtime: Runtime, vectors: np.ndarray, up_to_id: int) -> l
         similarity = vectors @ vectors.T
         rows, columns = np.nonzero(np.triu(similarity >= settings.candidate_min_similarity, k=1))
         candidates += [_Candidate(int(i), None, int(j), float(similarity[i, j]))
-                       for i, j in zip(rows, columns, strict=True)]
+                       for i, j in zip(rows.tolist(), columns.tolist(), strict=True) if accounts[i] != accounts[j]]
     return candidates
 
 

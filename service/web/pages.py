@@ -19,6 +19,7 @@ from service.domain.entities import ClusterKind, Statement
 from service.errors import NotFound
 from service.storage import ClusterFilter
 from service.usecases.cluster_views import cluster_view, list_cluster_views
+from service.usecases.fact_checks import fact_checks_of
 from service.usecases.reads import document_detail, documents_by_id
 from service.web.timeline import layout_timeline
 
@@ -59,14 +60,16 @@ def cluster(cluster_id: int) -> ResponseReturnValue:
     view = cluster_view(runtime(), _checked_id(cluster_id))
     documents = documents_by_id(runtime(), {s.document_id for side in view.sides for s in side.statements})
     drawing = layout_timeline(view.timeline, [side.label or f"Side {i + 1}" for i, side in enumerate(view.sides)])
-    return render_template("cluster.html", cluster=view, documents=documents, drawing=drawing)
+    reviews = fact_checks_of(runtime(), [s.id for side in view.sides for s in side.statements])
+    return render_template("cluster.html", cluster=view, documents=documents, drawing=drawing, reviews=reviews)
 
 
 @blp.get("/documents/<int:document_id>")
 def document(document_id: int) -> ResponseReturnValue:
     detail = document_detail(runtime(), _checked_id(document_id))
+    reviews = fact_checks_of(runtime(), [s.id for s in detail.statements])
     return render_template("document.html", document=detail.document, statements=detail.statements,
-                           segments=marked_segments(detail.document.text, detail.statements))
+                           segments=marked_segments(detail.document.text, detail.statements), reviews=reviews)
 
 
 @blp.errorhandler(NotFound)

@@ -44,3 +44,30 @@ def seeded_runtime(tmp_path_factory: pytest.TempPathFactory, models: Models) -> 
 def seeded(seeded_runtime: Runtime) -> FlaskClient:
     """Return a test client over the seeded store (read-only tests only)."""
     return create_app(runtime=seeded_runtime).test_client()
+
+
+@pytest.fixture(scope="session")
+def served_models(models: Models) -> Models:
+    """Return the models with the relation model the service serves (the cross-encoder; the other fixtures use
+    the fast baseline), for what depends on that model."""
+    from dataclasses import replace
+
+    from service.runtime import relation_classifier
+
+    return replace(models, classifier=relation_classifier(Settings().relation_model_dir, models.embedder))
+
+
+@pytest.fixture
+def served_client(tmp_path: Path, served_models: Models) -> FlaskClient:
+    """Return a test client on an empty store, with the served relation model."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/served.sqlite3")
+    return create_app(runtime=build_runtime(settings, served_models)).test_client()
+
+
+@pytest.fixture(scope="session")
+def served_seeded(tmp_path_factory: pytest.TempPathFactory, served_models: Models) -> FlaskClient:
+    """Return a test client over the five seeds ingested with the served relation model (read-only tests)."""
+    settings = Settings(database_url=f"sqlite:///{tmp_path_factory.mktemp('served') / 'claims.sqlite3'}")
+    runtime = build_runtime(settings, served_models)
+    seed_directory(runtime, REPO_ROOT / "seeds")
+    return create_app(runtime=runtime).test_client()

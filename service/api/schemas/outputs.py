@@ -268,9 +268,18 @@ class ClaimsSearchResultSchema(Schema):
 
 
 class SideSchema(Schema):
-    label = fields.String(metadata={"description": "Who holds this side (main affiliations or names)."})
+    label = fields.String(metadata={"description": "The position this side holds: its most central claim, "
+                                                   "shortened to about 90 characters."})
     speakers = fields.List(fields.Nested(SpeakerSchema), metadata={"description": "Speakers on this side."})
     statements = fields.List(fields.Nested(StatementSchema), metadata={"description": "In date order."})
+
+
+class EdgeSchema(Schema):
+    source_id = fields.Integer(metadata={"description": "A statement on one side."})
+    target_id = fields.Integer(metadata={"description": "A statement on another side."})
+    probability = fields.Float(metadata={"description": "The relation model's calibrated probability that they "
+                                                        "contradict each other."})
+    similarity = fields.Float(metadata={"description": "Cosine similarity of the two claims' embeddings."})
 
 
 class TimelineEntrySchema(Schema):
@@ -285,13 +294,16 @@ class TimelineEntrySchema(Schema):
 class ClusterSchema(Schema):
     id = fields.Integer(metadata={"description": "Cluster id (stable while the cluster grows)."})
     kind = fields.Enum(ClusterKind, by_value=True, metadata={"description": "contradiction or corroboration."})
-    title = fields.String(metadata={"description": "The most central claim of each side."})
+    title = fields.String(metadata={"description": "The dispute: each side's position, joined by 'vs.'."})
     sides = fields.List(fields.Nested(SideSchema), metadata={"description": "Two or more for a contradiction."})
     timeline = fields.List(fields.Nested(TimelineEntrySchema), metadata={"description": "Ordered by date."})
     first_date = fields.Date(allow_none=True, metadata={"description": "Earliest statement date."})
     last_date = fields.Date(allow_none=True, metadata={"description": "Latest statement date."})
     statement_count = fields.Integer(metadata={"description": "Statements in the cluster."})
     speaker_count = fields.Integer(metadata={"description": "Distinct speakers."})
+    edges = fields.List(fields.Nested(EdgeSchema), metadata={
+        "description": "The contradictions between statements of different sides that hold the cluster together, "
+                       "most confident first (empty for a corroboration cluster)."})
 
 
 ClusterPageSchema = page_schema(ClusterSchema, "ClusterPage")
