@@ -17,6 +17,9 @@ API_CONFIG = {
     "API_SPEC_OPTIONS": {
         "info": {"description": "Statements, speakers and dates from news text; claims that corroborate or "
                                 "contradict each other; contradiction clusters with sides and timelines."},
+        # With API keys configured every write needs one (reads too when CLAIMLENS_READS_NEED_KEY is on);
+        # without keys the service is open, hence the empty alternative.
+        "security": [{"bearerAuth": []}, {}],
     },
 }
 
@@ -25,6 +28,9 @@ def register_api(app: Flask) -> Api:
     """Register the blueprints and error handlers on an app."""
     app.config.update({key: value for key, value in API_CONFIG.items() if key not in app.config})
     api = Api(app)
+    api.spec.components.security_scheme("bearerAuth", {
+        "type": "http", "scheme": "bearer",
+        "description": "One of the keys in CLAIMLENS_API_KEYS: Authorization: Bearer <key>."})
     for module in (health, documents, statements, claims, clusters):
         api.register_blueprint(module.blp)
     register_error_handlers(app)

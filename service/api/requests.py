@@ -13,6 +13,7 @@ from service.api.auth import WRITE_METHODS
 from service.api.errors import error_body
 
 access_log = logging.getLogger("service.access")
+API_BLUEPRINTS = frozenset({"documents", "statements", "claims", "clusters", "health"})  # the JSON API, not pages
 
 
 def install_request_hooks(app: Flask) -> None:
@@ -36,15 +37,27 @@ def install_request_hooks(app: Flask) -> None:
 
 
 def install_body_checks(app: Flask) -> None:
-    """Refuse (400) a JSON body nested deeper than the parser can follow, before any view reads it."""
+    """Refuse a write whose body is not JSON (415) or is nested deeper than the parser can follow (400), before
+    any view reads it; keep `Retry-After` to the answers it means something on (429, 503)."""
 
     @app.before_request
-    def _check_depth() -> ResponseReturnValue | None:
-        body_is_json = request.method in WRITE_METHODS and request.mimetype == "application/json"
-        if body_is_json and _too_deep(request.get_data(cache=True)):
+    def _check_body() -> ResponseReturnValue | None:
+        if request.method not in WRITE_METHODS or request.blueprint not in API_BLUEPRINTS:
+            return None
+        if not request.is_json:
+            message = "Send the body as JSON, with Content-Type: application/json."
+            body = error_body(415, message, {"headers": {"Content-Type": [message]}})
+            return jsonify(body), 415
+        if _too_deep(request.get_data(cache=True)):
             body = error_body(400, "The JSON body is nested too deeply.", {"json": ["Nested too deeply."]})
             return jsonify(body), 400
         return None
+
+    @app.after_request
+    def _retry_after_only_when_it_applies(response: Response) -> Response:
+        if response.status_code not in (429, 503):
+            response.headers.pop("Retry-After", None)
+        return response
 
 
 def _too_deep(body: bytes) -> bool:
