@@ -72,6 +72,7 @@ def _parse_claim_review(item: Mapping[str, Any]) -> FactCheck:
         rating=_plain(rating.get("alternateName")) or _plain(rating.get("name")), rating_value=rating_value,
         best_rating=best, worst_rating=worst, publisher=publisher, publisher_site=site or _host(url),
         review_date=review_date, claimant=(_name_and_site(reviewed.get("author")) or (None, None))[0],
+        claimant_type=_author_type(reviewed.get("author")),
         claim_date=claim_date, language=_language(item.get("inLanguage")),
         appearance_url=_appearance_url(reviewed.get("appearance") or reviewed.get("firstAppearance")),
     )
@@ -185,6 +186,21 @@ def _number(value: Any, field: str, errors: dict[str, list[str]]) -> float | Non
     return number
 
 
+AUTHOR_TYPES = ("Person", "Organization")
+
+
+def _author_type(value: Any) -> str | None:
+    """The schema.org type of an author object when it is one of the two a claimant can be."""
+    if isinstance(value, list):
+        value = value[0] if value else None
+    kind = value.get("@type") if isinstance(value, Mapping) else None
+    kind = kind[0] if isinstance(kind, list) and kind else kind
+    if not isinstance(kind, str):
+        return None
+    kind = kind.removeprefix("http://schema.org/").removeprefix("https://schema.org/").removeprefix("schema:")
+    return kind if kind in AUTHOR_TYPES else None
+
+
 def _name_and_site(value: Any) -> tuple[str | None, str | None] | None:
     """An author or publisher: a name string, or an object with `name` and `url` (or Google's `site`)."""
     if isinstance(value, list):
@@ -245,8 +261,8 @@ def claim_review_jsonld(check: FactCheck, *, with_context: bool = True) -> dict[
         review["reviewRating"] = rating
     item: dict[str, Any] = {"@type": "Claim"}
     if check.claimant:
-        # the claimant may be a person or a body; schema.org wants one of the two, and most are people
-        item["author"] = {"@type": "Person", "name": check.claimant}
+        # the type the import said, else Person: schema.org wants one of the two, and most claimants are people
+        item["author"] = {"@type": check.claimant_type or "Person", "name": check.claimant}
     if check.claim_date:
         item["datePublished"] = check.claim_date.isoformat()
     if check.appearance_url:

@@ -180,6 +180,7 @@ class FactCheck:
     publisher_site: str | None = None  # its host, e.g. "www.snopes.com"
     review_date: dt.date | None = None  # datePublished
     claimant: str | None = None  # itemReviewed.author
+    claimant_type: str | None = None  # its schema.org type, Person or Organization (None: not said, read as Person)
     claim_date: dt.date | None = None  # itemReviewed.datePublished
     language: str | None = None  # inLanguage, e.g. "en"
     appearance_url: str | None = None  # itemReviewed.appearance (first url), where the claim was made

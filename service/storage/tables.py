@@ -124,6 +124,7 @@ claim_reviews = sa.Table(
     sa.Column("publisher_site", sa.Text, nullable=True, index=True),
     sa.Column("review_date", sa.Date, nullable=True),
     sa.Column("claimant", sa.Text, nullable=True),
+    sa.Column("claimant_type", sa.String(32), nullable=True),  # schema.org type: Person or Organization
     sa.Column("claim_date", sa.Date, nullable=True),
     sa.Column("language", sa.String(35), nullable=True),
     sa.Column("appearance_url", sa.Text, nullable=True),

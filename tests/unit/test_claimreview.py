@@ -37,6 +37,18 @@ def test_round_trip_through_json_ld_keeps_the_fact_check() -> None:
     assert parse_fact_checks(claim_review_jsonld(check)) == [check]
 
 
+def test_an_organization_claimant_stays_an_organization() -> None:
+    (check,) = parse_fact_checks(PUBLISHED)
+    assert check.claimant_type == "Organization"
+    assert claim_review_jsonld(check)["itemReviewed"]["author"] == {"@type": "Organization", "name": "WTOE 5 News"}
+    person = {**PUBLISHED, "itemReviewed": {"@type": "Claim", "author": {"@type": "Person", "name": "A. Blogger"}}}
+    (check,) = parse_fact_checks(person)
+    assert claim_review_jsonld(check)["itemReviewed"]["author"]["@type"] == "Person"
+    untyped = {**PUBLISHED, "itemReviewed": {"@type": "Claim", "author": "Someone"}}
+    (check,) = parse_fact_checks(untyped)
+    assert (check.claimant, check.claimant_type) == ("Someone", None)
+
+
 def test_a_google_claim_gives_one_fact_check_per_review() -> None:
     claim = {"text": "Garlic prevents COVID-19.", "claimant": "Facebook user", "claimReview": [
         {"publisher": {"name": "AFP", "site": "factcheck.afp.com"}, "url": "https://factcheck.afp.com/garlic",
