@@ -89,7 +89,7 @@ def cluster_items(ids: Sequence[str], pairs: Sequence[tuple[int, int, float]], s
     from service.domain.entities import Relation
     from service.settings import Settings
 
-    settings = Settings()
+    settings = Settings.from_env()  # CLAIMLENS_* thresholds can be tried without editing the defaults
     same_claim = settings.same_claim_similarity if same_claim_similarity is None else same_claim_similarity
     relations = [Relation(i + 1, j + 1, s.label, s.probability, sim)
                  for (i, j, sim), s in zip(pairs, scores, strict=True)]

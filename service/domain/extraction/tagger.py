@@ -149,17 +149,19 @@ class AttributionTagger:
         from peft import PeftModel
         from transformers import AutoModelForTokenClassification, AutoTokenizer
 
-        from service.domain.embedding import packaged_model_path
+        from service.domain.embedding import packaged_model_path, quiet_loading
 
         directory = pathlib.Path(model_dir)
         manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
         if tuple(manifest["labels"]) != LABELS:
             raise ValueError(f"{directory}: labels {manifest['labels']} differ from {list(LABELS)}")
         base = base_model_path or packaged_model_path()
-        model = AutoModelForTokenClassification.from_pretrained(
-            base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=LABEL_ID, dtype=torch.float32)
-        model.half().float()  # trained on an fp16 copy of the base: the same rounding here
-        model = PeftModel.from_pretrained(model, str(directory / "adapter")).merge_and_unload()
+        with quiet_loading():
+            model = AutoModelForTokenClassification.from_pretrained(
+                base, num_labels=len(LABELS), id2label=dict(enumerate(LABELS)), label2id=LABEL_ID,
+                dtype=torch.float32)
+            model.half().float()  # trained on an fp16 copy of the base: the same rounding here
+            model = PeftModel.from_pretrained(model, str(directory / "adapter")).merge_and_unload()
         return cls(model.eval(), AutoTokenizer.from_pretrained(base))
 
     def tag(self, text: str) -> list[TaggedAttribution]:

@@ -126,18 +126,19 @@ def load_peft_model(
     from peft import PeftModel
     from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    from service.domain.embedding import packaged_model_path
+    from service.domain.embedding import packaged_model_path, quiet_loading
 
     base = base_model_path or packaged_model_path()
     labels = [str(kind) for kind in LABEL_ORDER]
-    model = AutoModelForSequenceClassification.from_pretrained(
-        base, dtype=torch.float32, num_labels=len(labels), id2label=dict(enumerate(labels)),
-        label2id={label: i for i, label in enumerate(labels)},
-    )
-    if round_base_fp16:
-        model.half().float()  # as training did: the adapter was fitted on the fp16-rounded base
     adapter = pathlib.Path(model_dir) / ADAPTER_DIR
-    model = PeftModel.from_pretrained(model, str(adapter), config=_lora_config(adapter)).merge_and_unload()
+    with quiet_loading():
+        model = AutoModelForSequenceClassification.from_pretrained(
+            base, dtype=torch.float32, num_labels=len(labels), id2label=dict(enumerate(labels)),
+            label2id={label: i for i, label in enumerate(labels)},
+        )
+        if round_base_fp16:
+            model.half().float()  # as training did: the adapter was fitted on the fp16-rounded base
+        model = PeftModel.from_pretrained(model, str(adapter), config=_lora_config(adapter)).merge_and_unload()
     model.to("cpu").eval()
     return model, AutoTokenizer.from_pretrained(base)
 
