@@ -31,7 +31,7 @@ def register_api(app: Flask) -> Api:
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
         "description": "One of the keys in CLAIMLENS_API_KEYS: Authorization: Bearer <key>."})
-    for module in (health, documents, statements, claims, clusters):
-        api.register_blueprint(module.blp)
+    for blueprint in (health.blp, documents.blp, statements.blp, claims.blp, clusters.blp, claims.google_blp):
+        api.register_blueprint(blueprint)
     register_error_handlers(app)
     return api

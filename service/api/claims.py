@@ -72,7 +72,30 @@ class ClaimsSearch(MethodView):
     @blp.response(200, ClaimsSearchResultSchema)
     @blp.alt_response(422, schema=ApiErrorSchema)
     def get(self, args: dict[str, Any]) -> SearchPage:
-        """Search fact-checks with the parameters and answer of Google's Fact Check Tools `claims:search`."""
-        return search_fact_checks(
-            runtime(), args["query"], args["reviewPublisherSiteFilter"], args["languageCode"], args["maxAgeDays"],
-            args["offset"], args["pageSize"])
+        """Search fact-checks with the parameters and answer of Google's Fact Check Tools `claims:search`.
+
+        Only fact-checks at least as similar to the query as the relevance floor are found: for an unrelated query
+        the answer is `{}`, as Google's is.
+        """
+        return _search(args)
+
+
+google_blp = Blueprint("google", __name__, url_prefix="/v1alpha1",
+                       description="Google Fact Check Tools, at the path its own API clients request.")
+
+
+@google_blp.route("/claims:search")
+class GoogleClaimsSearch(MethodView):
+    @google_blp.arguments(ClaimsSearchArgsSchema, location="query")
+    @google_blp.response(200, ClaimsSearchResultSchema)
+    @google_blp.alt_response(422, schema=ApiErrorSchema)
+    def get(self, args: dict[str, Any]) -> SearchPage:
+        """`GET /v1/claims:search` at the path of Google's `factchecktools` v1alpha1, so that Google's own clients
+        work with only their endpoint changed."""
+        return _search(args)
+
+
+def _search(args: dict[str, Any]) -> SearchPage:
+    return search_fact_checks(
+        runtime(), args["query"], args["reviewPublisherSiteFilter"], args["languageCode"], args["maxAgeDays"],
+        args["offset"], args["pageSize"])

@@ -86,9 +86,12 @@ class SearchPage:
 
 def search_fact_checks(runtime: Runtime, query: str | None, publisher_site: str | None, language: str | None,
                        max_age_days: int | None, offset: int, page_size: int) -> SearchPage:
-    """Fact-checks about `query` (hybrid retrieval, best first) or, without one, a publisher's newest."""
+    """Fact-checks about `query` (hybrid retrieval, best first, none under the relevance floor) or, without a
+    query, a publisher's newest."""
     if query:
-        keys = [c.key for _, _, c in rank_candidates(runtime, query) if c.kind == FACT_CHECK]
+        floor = runtime.settings.search_min_similarity
+        keys = [c.key for _, _, c in rank_candidates(runtime, query)
+                if c.kind == FACT_CHECK and c.similarity >= floor]
         found = [f for f in runtime.store.get_fact_checks(keys)
                  if _keeps(f.fact_check, publisher_site, language, max_age_days)]
         end = offset + page_size
@@ -104,9 +107,9 @@ def _keeps(check: FactCheck, publisher_site: str | None, language: str | None, m
     if language and check.language and not check.language.lower().startswith(language.lower()[:2]):
         return False
     if max_age_days is not None:
-        if check.review_date is None:
-            return False
-        return (dt.date.today() - check.review_date).days <= max_age_days
+        # Google's rule: the age is that of the claim date or the review date, whichever is newer.
+        newest = max((d for d in (check.review_date, check.claim_date) if d is not None), default=None)
+        return newest is not None and (dt.date.today() - newest).days <= max_age_days
     return True
 
 

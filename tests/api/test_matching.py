@@ -107,7 +107,7 @@ def test_claims_search_speaks_googles_shape_and_pages(checked: FlaskClient) -> N
     assert [c["text"] for c in site["claims"]] == ["Pope Francis endorsed Donald Trump for president."]
     assert "nextPageToken" not in site
     old = checked.get("/v1/claims:search?query=pope+trump&maxAgeDays=30").get_json()
-    assert old["claims"] == []
+    assert old == {}  # Google's answer when nothing matches
 
 
 @pytest.fixture

@@ -213,6 +213,8 @@ class ClaimsSearchArgsSchema(StrictSchema):
                               metadata={"description": "nextPageToken of the previous page."})
     offset = fields.Integer(load_default=None, validate=validate.Range(min=0, max=MAX_SEARCH_OFFSET),
                             metadata={"description": "Integer offset, an alternative to pageToken."})
+    alt = fields.String(load_default="json", validate=validate.OneOf(["json"]), metadata={
+        "description": "Response format; json only (Google's clients send it)."})
     key = fields.String(load_default=None, metadata={
         "description": "Ignored: the API key parameter of Google's API, accepted so its clients work unchanged "
                        "(claimlens keys go in the Authorization header)."})

@@ -256,12 +256,14 @@ def _timestamp(day: Any) -> str:
 
 
 class ClaimsSearchResultSchema(Schema):
-    claims = fields.List(fields.Nested(GoogleClaimSchema), metadata={"description": "Best match first."})
+    claims = fields.List(fields.Nested(GoogleClaimSchema), metadata={
+        "description": "Best match first; absent (an empty object) when nothing matches."})
     nextPageToken = fields.String(metadata={"description": "Absent on the last page."})
 
     @pre_dump
     def envelope(self, page: SearchPage, **_: Any) -> dict[str, Any]:
-        answer: dict[str, Any] = {"claims": page.fact_checks}
+        """Google's answer: `{}` when nothing is found, no `nextPageToken` on the last page."""
+        answer: dict[str, Any] = {"claims": page.fact_checks} if page.fact_checks else {}
         if page.next_offset is not None:
             answer["nextPageToken"] = page_token(page.next_offset)
         return answer
