@@ -31,10 +31,20 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     app.json.sort_keys = False  # type: ignore[attr-defined]
     register_api(app)
     register_web(app)
-    app.extensions["claimlens"] = runtime or build_runtime(settings)
+    app.extensions["claimlens"] = runtime = runtime or build_runtime(settings)
+    _bind_in_process_jobs(runtime)
     install_request_hooks(app)
     install_auth(app, settings)
     install_body_checks(app)
     install_idempotency(app)
     install_rate_limit(app, settings)
     return app
+
+
+def _bind_in_process_jobs(runtime: Runtime) -> None:
+    """With no queue configured, this process's background thread ingests bulk jobs with its own runtime."""
+    from service.queue import InProcessQueue
+    from service.usecases.jobs import process_job_items
+
+    if isinstance(runtime.queue, InProcessQueue):
+        runtime.queue.bind(lambda job_id, positions: process_job_items(runtime, job_id, positions))

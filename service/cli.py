@@ -1,4 +1,4 @@
-"""The `claimlens` command: seed, import, serve, migrate, recluster, openapi."""
+"""The `claimlens` command: seed, import, serve, migrate, recluster, openapi, worker."""
 from __future__ import annotations
 
 import argparse
@@ -135,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     serve_cmd.add_argument("--workers", type=int, default=1)
     commands.add_parser("migrate", help="bring the database schema to the newest revision")
     commands.add_parser("recluster", help="rebuild all clusters from the stored relations")
+    worker_cmd = commands.add_parser("worker", help="ingest bulk-job documents from the queue (CLAIMLENS_QUEUE_URL)")
+    worker_cmd.add_argument("--burst", action="store_true", help="stop when the queue is empty")
     openapi_cmd = commands.add_parser("openapi", help="write openapi.yaml from the schemas")
     openapi_cmd.add_argument("path", nargs="?", type=Path, default=REPO_ROOT / "openapi.yaml")
     args = parser.parse_args(argv)
@@ -160,6 +162,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         recluster(settings)
     elif args.command == "openapi":
         write_openapi(args.path)
+    elif args.command == "worker":
+        from service.worker import run_worker
+
+        run_worker(settings, burst=args.burst)
 
 
 if __name__ == "__main__":

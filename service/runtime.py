@@ -13,6 +13,7 @@ from service.domain.ranking import FusionRanker
 from service.domain.relation.baseline import load_relation_classifier
 from service.domain.relation.classifier import PairModelClassifier
 from service.domain.relation.cross_encoder import ADAPTER_DIR, load_cross_encoder_classifier
+from service.queue import JobQueue, build_queue
 from service.settings import Settings
 from service.storage import ClaimStore
 from service.storage.migrate import upgrade_schema
@@ -42,6 +43,7 @@ class Runtime:
     index: VectorIndex  # statements
     fact_check_index: VectorIndex  # imported ClaimReviews: their claims
     fact_check_title_index: VectorIndex  # and their titles
+    queue: JobQueue  # where bulk-job work goes
 
     def catch_up(self) -> None:
         """Load into the indexes what other workers (or this one) committed since the last catch-up."""
@@ -92,8 +94,9 @@ def build_runtime(settings: Settings, models: Models | None = None, *, migrate: 
     if migrate:
         upgrade_schema(engine)
     store = SqlClaimStore(engine)
-    runtime = Runtime(settings, models or load_models(settings), store,
-                      *(VectorIndex(settings.ann_threshold) for _ in range(3)))
+    runtime = Runtime(settings, models or load_models(settings), store, VectorIndex(settings.ann_threshold),
+                      VectorIndex(settings.ann_threshold), VectorIndex(settings.ann_threshold),
+                      build_queue(settings.queue_url))
     runtime.catch_up()
     logger.info("vector indexes rebuilt from the store: %d statements (%s), %d fact-checks (%s)",
                 len(runtime.index), runtime.index.engine, len(runtime.fact_check_index),

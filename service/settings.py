@@ -70,6 +70,10 @@ class Settings:
     torch_threads: int = 0
     max_fact_checks_per_request: int = 1_000
     max_statements_per_request: int = 1_000  # POST /v1/statements
+    max_documents_per_job: int = 10_000  # POST /v1/jobs (the body must also fit max_request_bytes)
+    # Bulk jobs go to this Redis (RQ) queue, drained by `claimlens worker`; empty: a background thread of the
+    # serving process does them (the embedded default).
+    queue_url: str = ""
     log_level: str = "INFO"
     # Requests per caller (API key, or address without one), flask-limiter syntax; empty turns the limit off.
     rate_limit: str = "6000 per minute"

@@ -13,7 +13,8 @@ from service.api.auth import WRITE_METHODS
 from service.api.errors import error_body
 
 access_log = logging.getLogger("service.access")
-API_BLUEPRINTS = frozenset({"documents", "statements", "claims", "clusters", "health"})  # the JSON API, not pages
+# the JSON API, not the pages
+API_BLUEPRINTS = frozenset({"documents", "statements", "claims", "clusters", "health", "jobs"})
 
 
 def install_request_hooks(app: Flask) -> None:

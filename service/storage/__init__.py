@@ -7,6 +7,7 @@ from service.storage.interface import (
     DocumentStore,
     FactCheckStore,
     IdempotencyStore,
+    JobStore,
     RelationStore,
     SpeakerStore,
     StatementStore,
@@ -17,6 +18,8 @@ from service.storage.records import (
     DuplicateDocument,
     GroupMembership,
     IdempotentRequest,
+    JobError,
+    JobReport,
     NewFactCheck,
     NewStatement,
     StatementFilter,
@@ -24,6 +27,7 @@ from service.storage.records import (
 
 __all__ = [
     "ClaimStore", "ClusterDraft", "ClusterFilter", "ClusterStore", "DocumentStore", "DuplicateDocument",
-    "FactCheckStore", "GroupMembership", "IdempotencyStore", "IdempotentRequest", "NewFactCheck", "NewStatement",
+    "FactCheckStore", "GroupMembership", "IdempotencyStore", "IdempotentRequest", "JobError", "JobReport",
+    "JobStore", "NewFactCheck", "NewStatement",
     "RelationStore", "SpeakerStore", "StatementFilter", "StatementStore",
 ]

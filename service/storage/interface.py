@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from service.domain.clustering import EdgeThresholds, GroupPair
 from service.domain.entities import (
@@ -22,6 +22,7 @@ from service.storage.records import (
     ClusterFilter,
     GroupMembership,
     IdempotentRequest,
+    JobReport,
     NewFactCheck,
     NewStatement,
     StatementFilter,
@@ -117,8 +118,18 @@ class IdempotencyStore(Protocol):
     def abandon_idempotent(self, owner: str, key: str) -> None: ...
 
 
+class JobStore(Protocol):
+    """Bulk ingest jobs: one item per submitted document, pending until stored or failed."""
+
+    def add_job(self, payloads: Sequence[dict[str, Any]]) -> int: ...
+    def pending_job_items(self, job_id: int, positions: Sequence[int]) -> list[tuple[int, dict[str, Any]]]: ...
+    def finish_job_item(self, job_id: int, position: int, document_id: int | None,
+                        error: tuple[int, str] | None = None) -> None: ...
+    def get_job(self, job_id: int) -> JobReport: ...
+
+
 class ClaimStore(DocumentStore, SpeakerStore, StatementStore, RelationStore, ClusterStore, FactCheckStore,
-                 IdempotencyStore, Protocol):
+                 IdempotencyStore, JobStore, Protocol):
     """The one interface the use cases read and write stored claims through."""
 
     @property

@@ -91,3 +91,30 @@ class DuplicateDocument(Exception):
     def __init__(self, document_id: int) -> None:
         super().__init__(f"document {document_id} already stored")
         self.document_id = document_id
+
+
+@dataclass(frozen=True)
+class JobError:
+    """Why one document of a job was not stored."""
+
+    index: int
+    code: int
+    message: str
+
+
+@dataclass(frozen=True)
+class JobReport:
+    """Where a bulk job stands: its documents done, failed and pending, the errors and the stored ids."""
+
+    id: int
+    done: int
+    failed: int
+    pending: int
+    errors: list[JobError]
+    document_ids: list[int | None]  # by position; None while pending or when failed
+
+    @property
+    def status(self) -> str:
+        if self.pending == 0:
+            return "finished"
+        return "queued" if self.done + self.failed == 0 else "running"

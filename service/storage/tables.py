@@ -148,3 +148,21 @@ idempotency_keys = sa.Table(
     sa.Column("body", sa.Text, nullable=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False, index=True),
 )
+
+jobs = sa.Table(
+    "jobs", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+job_items = sa.Table(
+    "job_items", metadata,
+    sa.Column("job_id", sa.Integer, sa.ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),  # the document's index in the submitted list
+    sa.Column("payload", sa.Text, nullable=False),  # the document as submitted, JSON
+    sa.Column("state", sa.String(16), nullable=False, index=True),  # pending, done or failed
+    sa.Column("document_id", sa.Integer, nullable=True),
+    sa.Column("error_code", sa.Integer, nullable=True),
+    sa.Column("error_message", sa.Text, nullable=True),
+)

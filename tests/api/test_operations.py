@@ -11,6 +11,7 @@ from flask import Flask
 
 from service import create_app
 from service.logs import JsonFormatter
+from service.queue import InProcessQueue
 from service.runtime import Models, Runtime
 from service.settings import Settings
 from service.storage.sql import SqlClaimStore, create_engine
@@ -55,7 +56,7 @@ def test_every_request_is_one_json_line_and_no_article_text_is_logged(
 def test_ready_answers_503_when_the_database_is_unreachable(models: Models) -> None:
     settings = Settings(database_url="postgresql+psycopg://postgres@127.0.0.1:1/test")
     unreachable = SqlClaimStore(create_engine(settings.database_url))
-    runtime = Runtime(settings, models, unreachable, *(VectorIndex(settings.ann_threshold) for _ in range(3)))
+    runtime = Runtime(settings, models, unreachable, VectorIndex(), VectorIndex(), VectorIndex(), InProcessQueue())
     client = create_app(runtime=runtime).test_client()
 
     for path in ("/v1/ready", "/v1/health"):

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from service.cli import split_seed
 from service.domain.entities import DocumentSubmission
+from service.queue import InProcessQueue
 from service.runtime import Models, Runtime
 from service.settings import REPO_ROOT, Settings
 from service.storage import ClusterFilter
@@ -26,7 +27,7 @@ SEEDS = sorted((REPO_ROOT / "seeds").glob("*.txt"))
 
 def _runtime(engine: sa.Engine, models: Models) -> Runtime:
     runtime = Runtime(Settings(database_url=engine.url.render_as_string(hide_password=False)), models,
-                      SqlClaimStore(engine), VectorIndex(), VectorIndex(), VectorIndex())
+                      SqlClaimStore(engine), VectorIndex(), VectorIndex(), VectorIndex(), InProcessQueue())
     runtime.catch_up()
     return runtime
 

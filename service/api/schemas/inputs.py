@@ -95,6 +95,19 @@ class StatementsInSchema(StrictSchema):
         return list(data["statements"])
 
 
+class JobInSchema(StrictSchema):
+    documents = fields.List(
+        fields.Nested(DocumentInSchema), required=True,
+        validate=[validate.Length(min=1), AtMostSetting("max_documents_per_job")],
+        metadata={"description": f"1 to {DEFAULT.max_documents_per_job:,} documents, each as POST /v1/documents "
+                                 "takes it (the body must fit CLAIMLENS_MAX_REQUEST_BYTES).",
+                  "maxItems": DEFAULT.max_documents_per_job})
+
+    @post_load
+    def to_list(self, data: dict[str, Any], **_: Any) -> list[DocumentSubmission]:
+        return list(data["documents"])
+
+
 class PairInSchema(StrictSchema):
     claim = text_field(MAX_CLAIM_CHARS, "The claim (at most 2,000 characters).", required=True)
     other = text_field(MAX_PASSAGE_CHARS, "Another claim or a passage (at most 10,000 characters).", required=True)

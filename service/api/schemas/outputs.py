@@ -18,6 +18,7 @@ from service.domain.entities import (
     SpeakerKind,
     StoredFactCheck,
 )
+from service.storage import JobReport
 from service.usecases.fact_checks import ImportOutcome, SearchPage
 from service.usecases.matching import Match
 from service.usecases.reads import DocumentDetail
@@ -331,6 +332,35 @@ class ClusterClaimsJsonLdSchema(Schema):
     numberOfItems = fields.Integer(metadata={"description": "Number of sides."})
     itemListElement = fields.List(fields.Dict(), metadata={
         "description": "One ListItem per side, each an ItemList of schema.org Claims with their ClaimReviews."})
+
+
+class JobCountsSchema(Schema):
+    done = fields.Integer(metadata={"description": "Documents stored (or found already stored)."})
+    failed = fields.Integer(metadata={"description": "Documents refused; see errors."})
+    pending = fields.Integer(metadata={"description": "Documents not processed yet."})
+
+
+class JobErrorSchema(Schema):
+    index = fields.Integer(metadata={"description": "Position of the document in the submitted list."})
+    code = fields.Integer(metadata={"description": "The status POST /v1/documents would have answered."})
+    message = fields.String(metadata={"description": "Why it was refused."})
+
+
+class JobAcceptedSchema(Schema):
+    id = fields.Integer(metadata={"description": "Job id; GET /v1/jobs/{id} reports its progress."})
+    status = fields.String(metadata={"description": "queued, running or finished."})
+
+
+class JobSchema(JobAcceptedSchema):
+    counts = fields.Nested(JobCountsSchema, metadata={"description": "Documents done, failed and pending."})
+    errors = fields.List(fields.Nested(JobErrorSchema), metadata={"description": "One per failed document."})
+    document_ids = fields.List(fields.Integer(allow_none=True), metadata={
+        "description": "The stored document of each submitted one, by position (null while pending or failed)."})
+
+    @pre_dump
+    def report(self, job: JobReport, **_: Any) -> dict[str, Any]:
+        return {"id": job.id, "status": job.status, "errors": job.errors, "document_ids": job.document_ids,
+                "counts": {"done": job.done, "failed": job.failed, "pending": job.pending}}
 
 
 class HealthSchema(Schema):

@@ -6,6 +6,7 @@ from service.storage.sql.clusters import ClusterRows
 from service.storage.sql.documents import DocumentRows
 from service.storage.sql.fact_checks import FactCheckRows
 from service.storage.sql.idempotency import IdempotencyRows
+from service.storage.sql.jobs import JobRows
 from service.storage.sql.relations import RelationRows
 from service.storage.sql.speakers import SpeakerRows
 from service.storage.sql.statements import StatementRows
@@ -14,5 +15,5 @@ __all__ = ["SqlClaimStore", "create_engine"]
 
 
 class SqlClaimStore(DocumentRows, SpeakerRows, StatementRows, RelationRows, ClusterRows, FactCheckRows,
-                    IdempotencyRows):
+                    IdempotencyRows, JobRows):
     """Every stored aggregate on one engine; `transaction()` yields a store bound to one connection."""

@@ -1,0 +1,43 @@
+"""`claimlens worker`: a queue worker that ingests bulk-job documents (RQ on Redis, models loaded once)."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+from service.runtime import Runtime, build_runtime
+from service.settings import Settings
+from service.usecases.jobs import process_job_items as process_items
+
+logger = logging.getLogger(__name__)
+
+_runtime: Runtime | None = None
+
+
+def use_runtime(runtime: Runtime) -> None:
+    """Make this process's workers use `runtime` (the worker command, or a test, sets it once)."""
+    global _runtime
+    _runtime = runtime
+
+
+def process_job_items(job_id: int, positions: Sequence[int]) -> None:
+    """What the queue runs (`service.queue.WORK`): ingest these items of a job with this process's runtime."""
+    if _runtime is None:
+        use_runtime(build_runtime(Settings.from_env()))
+    assert _runtime is not None
+    process_items(_runtime, job_id, positions)
+
+
+def run_worker(settings: Settings, *, burst: bool = False) -> None:
+    """Load the models and the store once, then take work from the queue until stopped (or, burst, until empty)."""
+    from redis import Redis
+    from rq import Queue, SimpleWorker
+
+    from service.queue import QUEUE_NAME
+
+    if not settings.queue_url:
+        raise SystemExit("CLAIMLENS_QUEUE_URL is not set: without a queue the serving process runs jobs itself.")
+    use_runtime(build_runtime(settings))
+    connection = Redis.from_url(settings.queue_url)
+    logger.info("worker listening on %s queue %r", settings.queue_url, QUEUE_NAME)
+    # SimpleWorker runs each task in this process, so the models stay loaded (the default worker forks per task).
+    SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=burst)
