@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from service.runtime import Runtime, build_runtime
 from service.settings import Settings
 from service.usecases.jobs import process_job_items as process_items
+from service.usecases.jobs import requeue_pending
 
 logger = logging.getLogger(__name__)
 
@@ -36,8 +37,11 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
 
     if not settings.queue_url:
         raise SystemExit("CLAIMLENS_QUEUE_URL is not set: without a queue the serving process runs jobs itself.")
-    use_runtime(build_runtime(settings))
+    runtime = build_runtime(settings)
+    use_runtime(runtime)
     connection = Redis.from_url(settings.queue_url)
-    logger.info("worker listening on %s queue %r", settings.queue_url, QUEUE_NAME)
+    # Work a killed worker held is lost from Redis but pending in the database: queue it again.
+    logger.info("worker listening on %s queue %r (%d pending documents queued again)", settings.queue_url,
+                QUEUE_NAME, requeue_pending(runtime))
     # SimpleWorker runs each task in this process, so the models stay loaded (the default worker forks per task).
     SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=burst)

@@ -24,10 +24,24 @@ def submit_job(runtime: Runtime, submissions: Sequence[DocumentSubmission]) -> J
     payloads = [_payload(s) for s in submissions]
     with runtime.store.transaction() as tx:
         job_id = tx.add_job(payloads)
-    for start in range(0, len(payloads), CHUNK):
-        runtime.queue.enqueue(job_id, range(start, min(len(payloads), start + CHUNK)))
+    _enqueue(runtime, job_id, range(len(payloads)))
     logger.info("job %d queued: %d documents", job_id, len(payloads))
     return runtime.store.get_job(job_id)
+
+
+def requeue_pending(runtime: Runtime) -> int:
+    """Queue again every document still pending (a worker killed mid-chunk, a queue flushed): a worker does this
+    when it starts. Documents queued twice are ingested once: done items are skipped, and the same text is one
+    document. Return how many were queued."""
+    pending = runtime.store.pending_items_by_job()
+    for job_id, positions in pending.items():
+        _enqueue(runtime, job_id, positions)
+    return sum(len(positions) for positions in pending.values())
+
+
+def _enqueue(runtime: Runtime, job_id: int, positions: Sequence[int]) -> None:
+    for start in range(0, len(positions), CHUNK):
+        runtime.queue.enqueue(job_id, positions[start:start + CHUNK])
 
 
 def job_report(runtime: Runtime, job_id: int) -> JobReport:

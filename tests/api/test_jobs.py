@@ -90,3 +90,21 @@ def test_a_job_waits_in_redis_for_a_worker_and_a_retried_chunk_stores_nothing_tw
     _drain(redis_app)
     assert client.get(location).get_json() == report
     assert client.get("/v1/documents").get_json()["total"] == 2
+
+
+def test_work_lost_from_the_queue_is_queued_again_when_a_worker_starts(redis_app: Flask) -> None:
+    from redis import Redis
+
+    from service.usecases.jobs import requeue_pending
+
+    client = redis_app.test_client()
+    location = client.post("/v1/jobs", json={"documents": DOCUMENTS}).headers["Location"]
+    Redis.from_url(REDIS_URL).flushdb()  # the tasks are gone, as with a worker killed while holding them
+    _drain(redis_app)
+    assert client.get(location).get_json()["counts"]["pending"] == 2
+    with redis_app.app_context():
+        assert requeue_pending(runtime()) == 2
+    _drain(redis_app)
+    report = client.get(location).get_json()
+    assert (report["status"], report["counts"]["done"]) == ("finished", 2)
+    assert client.get("/v1/documents").get_json()["total"] == 2

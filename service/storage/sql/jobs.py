@@ -34,6 +34,17 @@ class JobRows(SqlBase):
                 job_items.c.state == "pending").order_by(job_items.c.position)).all()
         return [(int(position), json.loads(payload)) for position, payload in rows]
 
+    def pending_items_by_job(self) -> dict[int, list[int]]:
+        """The positions still pending in every job that has any."""
+        with self._connect() as c:
+            rows = c.execute(sa.select(job_items.c.job_id, job_items.c.position)
+                             .where(job_items.c.state == "pending")
+                             .order_by(job_items.c.job_id, job_items.c.position)).all()
+        found: dict[int, list[int]] = {}
+        for job_id, position in rows:
+            found.setdefault(int(job_id), []).append(int(position))
+        return found
+
     def finish_job_item(self, job_id: int, position: int, document_id: int | None,
                         error: tuple[int, str] | None = None) -> None:
         """Record an item as done (its document id) or failed (an HTTP-like code and a message)."""
