@@ -42,9 +42,12 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
 
 
 def _bind_in_process_jobs(runtime: Runtime) -> None:
-    """With no queue configured, this process's background thread ingests bulk jobs with its own runtime."""
+    """With no queue configured, this process's background threads ingest bulk jobs and deliver webhook events
+    with its own runtime."""
     from service.queue import InProcessQueue
     from service.usecases.jobs import process_job_items
+    from service.usecases.webhooks import deliver
 
     if isinstance(runtime.queue, InProcessQueue):
-        runtime.queue.bind(lambda job_id, positions: process_job_items(runtime, job_id, positions))
+        runtime.queue.bind(lambda job_id, positions: process_job_items(runtime, job_id, positions),
+                           lambda delivery_id: deliver(runtime, delivery_id))

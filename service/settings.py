@@ -74,6 +74,8 @@ class Settings:
     # Bulk jobs go to this Redis (RQ) queue, drained by `claimlens worker`; empty: a background thread of the
     # serving process does them (the embedded default).
     queue_url: str = ""
+    # The first wait before a webhook delivery is retried; it doubles after each failure (5 attempts in all).
+    webhook_retry_base_s: float = 5.0
     log_level: str = "INFO"
     # Requests per caller (API key, or address without one), flask-limiter syntax; empty turns the limit off.
     rate_limit: str = "6000 per minute"

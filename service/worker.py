@@ -8,6 +8,7 @@ from service.runtime import Runtime, build_runtime
 from service.settings import Settings
 from service.usecases.jobs import process_job_items as process_items
 from service.usecases.jobs import requeue_pending
+from service.usecases.webhooks import deliver
 
 logger = logging.getLogger(__name__)
 
@@ -28,12 +29,20 @@ def process_job_items(job_id: int, positions: Sequence[int]) -> None:
     process_items(_runtime, job_id, positions)
 
 
+def deliver_webhook(delivery_id: int) -> None:
+    """What the queue runs for a webhook delivery (`service.queue.DELIVER`)."""
+    if _runtime is None:
+        use_runtime(build_runtime(Settings.from_env()))
+    assert _runtime is not None
+    deliver(_runtime, delivery_id)
+
+
 def run_worker(settings: Settings, *, burst: bool = False) -> None:
     """Load the models and the store once, then take work from the queue until stopped (or, burst, until empty)."""
     from redis import Redis
     from rq import Queue, SimpleWorker
 
-    from service.queue import QUEUE_NAME
+    from service.queue import DELIVERY_QUEUE_NAME, QUEUE_NAME
 
     if not settings.queue_url:
         raise SystemExit("CLAIMLENS_QUEUE_URL is not set: without a queue the serving process runs jobs itself.")
@@ -44,4 +53,5 @@ def run_worker(settings: Settings, *, burst: bool = False) -> None:
     logger.info("worker listening on %s queue %r (%d pending documents queued again)", settings.queue_url,
                 QUEUE_NAME, requeue_pending(runtime))
     # SimpleWorker runs each task in this process, so the models stay loaded (the default worker forks per task).
-    SimpleWorker([Queue(QUEUE_NAME, connection=connection)], connection=connection).work(burst=burst)
+    queues = [Queue(name, connection=connection) for name in (DELIVERY_QUEUE_NAME, QUEUE_NAME)]
+    SimpleWorker(queues, connection=connection).work(burst=burst)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_smorest import Api
 
-from service.api import claims, clusters, documents, health, jobs, statements
+from service.api import claims, clusters, documents, health, jobs, statements, webhooks
 from service.api.errors import register_error_handlers
 
 API_CONFIG = {
@@ -31,7 +31,7 @@ def register_api(app: Flask) -> Api:
     api.spec.components.security_scheme("bearerAuth", {
         "type": "http", "scheme": "bearer",
         "description": "One of the keys in CLAIMLENS_API_KEYS: Authorization: Bearer <key>."})
-    for blueprint in (health.blp, documents.blp, statements.blp, claims.blp, clusters.blp, jobs.blp,
+    for blueprint in (health.blp, documents.blp, statements.blp, claims.blp, clusters.blp, jobs.blp, webhooks.blp,
                       claims.google_blp):
         api.register_blueprint(blueprint)
     register_error_handlers(app)

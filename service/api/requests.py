@@ -14,7 +14,7 @@ from service.api.errors import error_body
 
 access_log = logging.getLogger("service.access")
 # the JSON API, not the pages
-API_BLUEPRINTS = frozenset({"documents", "statements", "claims", "clusters", "health", "jobs"})
+API_BLUEPRINTS = frozenset({"documents", "statements", "claims", "clusters", "health", "jobs", "webhooks"})
 
 
 def install_request_hooks(app: Flask) -> None:

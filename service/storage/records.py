@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -118,3 +119,29 @@ class JobReport:
         if self.pending == 0:
             return "finished"
         return "queued" if self.done + self.failed == 0 else "running"
+
+
+@dataclass(frozen=True)
+class Webhook:
+    """A receiver of events: where to POST them, which, and the secret that signs them."""
+
+    id: int
+    url: str
+    events: tuple[str, ...]
+    secret: str
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One event for one webhook, and how its delivery went."""
+
+    id: int
+    webhook_id: int
+    event: str
+    data: dict[str, Any]
+    state: str  # pending, delivered or failed
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+    created_at: dt.datetime
+    delivered_at: dt.datetime | None

@@ -153,6 +153,7 @@ jobs = sa.Table(
     "jobs", metadata,
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("notified_at", sa.DateTime(timezone=True), nullable=True),  # when job.finished was emitted
     sqlite_autoincrement=True,
 )
 
@@ -165,4 +166,29 @@ job_items = sa.Table(
     sa.Column("document_id", sa.Integer, nullable=True),
     sa.Column("error_code", sa.Integer, nullable=True),
     sa.Column("error_message", sa.Text, nullable=True),
+)
+
+webhooks = sa.Table(
+    "webhooks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("events", sa.Text, nullable=False),  # JSON list of the event names it receives
+    sa.Column("secret", sa.Text, nullable=False),  # signs every delivery (HMAC-SHA256)
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sqlite_autoincrement=True,
+)
+
+webhook_deliveries = sa.Table(
+    "webhook_deliveries", metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("webhook_id", sa.Integer, sa.ForeignKey("webhooks.id", ondelete="CASCADE"), nullable=False, index=True),
+    sa.Column("event", sa.String(32), nullable=False),
+    sa.Column("data", sa.Text, nullable=False),  # JSON: the event's `data`
+    sa.Column("state", sa.String(16), nullable=False),  # pending, delivered or failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("last_status", sa.Integer, nullable=True),  # the receiver's HTTP status, null when unreachable
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+    sqlite_autoincrement=True,
 )

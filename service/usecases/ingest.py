@@ -31,6 +31,8 @@ from service.errors import InvalidInput
 from service.runtime import Models, Runtime
 from service.storage import ClaimStore, DuplicateDocument, NewStatement
 from service.usecases.clusters import edge_thresholds, update_clusters
+from service.usecases.fact_checks import fact_checks_of
+from service.usecases.webhooks import emit
 
 logger = logging.getLogger(__name__)
 
@@ -124,6 +126,7 @@ def store_documents(runtime: Runtime, drafts: Sequence[DocumentDraft]) -> Stored
     scored = _score_candidates(runtime, extracted, _index_candidates(runtime, vectors, seen_up_to, accounts))
     with store.transaction() as tx:
         tx.lock_clusters()
+        newest_cluster = tx.last_cluster_id()
         scored += _late_edges(runtime, tx, extracted, vectors, seen_up_to)
         documents: list[tuple[int, list[int]]] = []
         start = 0
@@ -139,7 +142,20 @@ def store_documents(runtime: Runtime, drafts: Sequence[DocumentDraft]) -> Stored
     runtime.index.catch_up(store.iter_embeddings)
     logger.info("%d documents ingested: %d statements, %d relations, %d clusters touched",
                 len(documents), len(statement_ids), len(scored), len(cluster_ids))
+    for cluster_id in cluster_ids:
+        emit(runtime, "cluster.created" if cluster_id > newest_cluster else "cluster.changed", {"id": cluster_id})
+    _announce_matches(runtime, statement_ids)
     return StoredDocuments(documents, cluster_ids)
+
+
+def _announce_matches(runtime: Runtime, statement_ids: Sequence[int]) -> None:
+    """claim_review.matched for each new statement that an imported fact-check reviews (only when someone listens)."""
+    if not runtime.store.webhooks_for("claim_review.matched"):
+        return
+    for statement_id, checks in fact_checks_of(runtime, statement_ids).items():
+        if checks:
+            emit(runtime, "claim_review.matched", {"statement_id": statement_id,
+                                                   "claim_review_ids": [check.id for check in checks]})
 
 
 def _late_edges(runtime: Runtime, tx: ClaimStore, extracted: Sequence[ExtractedStatement], vectors: np.ndarray,

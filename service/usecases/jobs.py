@@ -13,6 +13,7 @@ from service.errors import ClaimlensError, InvalidInput, NotFound, StoreUnavaila
 from service.runtime import Runtime
 from service.storage import JobReport
 from service.usecases.ingest import ingest_document
+from service.usecases.webhooks import emit
 
 logger = logging.getLogger(__name__)
 
@@ -68,6 +69,18 @@ def process_job_items(runtime: Runtime, job_id: int, positions: Sequence[int]) -
             _finish(runtime, job_id, position, None, (500, "Internal error; see the worker's log."))
         else:
             _finish(runtime, job_id, position, result.id, None)
+    _announce_if_finished(runtime, job_id)
+
+
+def _announce_if_finished(runtime: Runtime, job_id: int) -> None:
+    report = runtime.store.get_job(job_id)
+    if report.pending:
+        return
+    with runtime.store.transaction() as tx:
+        first = tx.mark_job_notified(job_id)
+    if first:  # two chunks finishing at once both see nothing pending; one flips the flag
+        emit(runtime, "job.finished", {"id": job_id, "status": report.status, "counts": {
+            "done": report.done, "failed": report.failed, "pending": report.pending}})
 
 
 def _finish(runtime: Runtime, job_id: int, position: int, document_id: int | None,

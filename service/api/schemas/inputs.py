@@ -34,6 +34,7 @@ from service.domain.entities import (
     DocumentSubmission,
 )
 from service.usecases.structured_statements import StructuredStatement
+from service.usecases.webhooks import EVENTS as WEBHOOK_EVENTS
 
 # --- inputs ----------------------------------------------------------------------------------------------
 
@@ -106,6 +107,17 @@ class JobInSchema(StrictSchema):
     @post_load
     def to_list(self, data: dict[str, Any], **_: Any) -> list[DocumentSubmission]:
         return list(data["documents"])
+
+
+class WebhookInSchema(StrictSchema):
+    url = fields.Url(required=True, schemes={"http", "https"}, validate=validate.Length(max=2_000),
+                     metadata={"description": "Where each event is POSTed."})
+    events = fields.List(fields.String(validate=validate.OneOf(WEBHOOK_EVENTS)), required=True,
+                         validate=validate.Length(min=1, max=len(WEBHOOK_EVENTS)),
+                         metadata={"description": "The events it receives: " + ", ".join(WEBHOOK_EVENTS) + "."})
+    secret = fields.String(required=True, validate=[validate.Length(min=8, max=256), no_nul], load_only=True,
+                           metadata={"description": "Signs each delivery: X-Claimlens-Signature: t=<unix seconds>,"
+                                                    "v1=<hex HMAC-SHA256(secret, '<t>.' + raw body)>."})
 
 
 class PairInSchema(StrictSchema):

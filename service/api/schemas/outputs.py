@@ -363,6 +363,27 @@ class JobSchema(JobAcceptedSchema):
                 "counts": {"done": job.done, "failed": job.failed, "pending": job.pending}}
 
 
+class WebhookSchema(Schema):
+    id = fields.Integer(metadata={"description": "Webhook id."})
+    url = fields.String(metadata={"description": "Where events are POSTed."})
+    events = fields.List(fields.String(), metadata={"description": "The events it receives."})
+
+
+class DeliverySchema(Schema):
+    id = fields.Integer(metadata={"description": "Delivery id."})
+    event = fields.String(metadata={"description": "The event delivered."})
+    data = fields.Dict(metadata={"description": "The event's data, as POSTed."})
+    status = fields.String(attribute="state", metadata={"description": "pending, delivered or failed."})
+    attempts = fields.Integer(metadata={"description": "POSTs made so far."})
+    last_status = fields.Integer(allow_none=True, metadata={"description": "The receiver's last HTTP status."})
+    last_error = fields.String(allow_none=True, metadata={"description": "Why the receiver could not be reached."})
+    created_at = fields.DateTime(metadata={"description": "When the event happened."})
+    delivered_at = fields.DateTime(allow_none=True, metadata={"description": "When the receiver took it."})
+
+
+DeliveryPageSchema = page_schema(DeliverySchema, "DeliveryPage")
+
+
 class HealthSchema(Schema):
     status = fields.String(metadata={"description": "ok"})
     worker = fields.Integer(metadata={"description": "Process id of the worker that answered."})

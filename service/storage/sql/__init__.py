@@ -10,10 +10,11 @@ from service.storage.sql.jobs import JobRows
 from service.storage.sql.relations import RelationRows
 from service.storage.sql.speakers import SpeakerRows
 from service.storage.sql.statements import StatementRows
+from service.storage.sql.webhooks import WebhookRows
 
 __all__ = ["SqlClaimStore", "create_engine"]
 
 
 class SqlClaimStore(DocumentRows, SpeakerRows, StatementRows, RelationRows, ClusterRows, FactCheckRows,
-                    IdempotencyRows, JobRows):
+                    IdempotencyRows, JobRows, WebhookRows):
     """Every stored aggregate on one engine; `transaction()` yields a store bound to one connection."""

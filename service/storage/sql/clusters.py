@@ -47,6 +47,11 @@ class ClusterRows(SqlBase):
             elif c.dialect.name == "sqlite":
                 c.execute(sa.text("UPDATE clusters SET kind = kind WHERE 0 = 1"))
 
+    def last_cluster_id(self) -> int:
+        """The highest cluster id given so far (0 when none): ids above it are clusters created after."""
+        with self._connect() as c:
+            return int(c.execute(sa.select(sa.func.coalesce(sa.func.max(clusters.c.id), 0))).scalar_one())
+
     def clusters_of(self, statement_ids: Sequence[int]) -> list[Cluster]:
         """Return the clusters holding any of these statements."""
         found: set[int] = set()

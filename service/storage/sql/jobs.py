@@ -54,6 +54,13 @@ class JobRows(SqlBase):
             c.execute(job_items.update().where(job_items.c.job_id == job_id, job_items.c.position == position)
                       .values(**values))
 
+    def mark_job_notified(self, job_id: int) -> bool:
+        """Note that job.finished was emitted for the job; False when it already was (whoever flips it emits)."""
+        with self._connect() as c:
+            result = c.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.notified_at.is_(None))
+                               .values(notified_at=dt.datetime.now(dt.UTC)))
+        return result.rowcount == 1
+
     def get_job(self, job_id: int) -> JobReport:
         """Where a job stands, or NotFound."""
         with self._connect() as c:

@@ -1,0 +1,112 @@
+"""Webhooks: a receiver on loopback gets signed events, a failed delivery is retried, every attempt is recorded."""
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service.client import verify_signature
+
+SECRET = "receiver-secret"
+TEXT = "The Kremlin said on Monday that the drills near the Ukrainian border were over."
+
+
+@dataclass
+class Receiver:
+    """An HTTP endpoint that answers 500 to its first `failures` requests, then 200, and keeps what it got."""
+
+    failures: int = 0
+    received: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
+    url: str = ""
+
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                status = 500 if len(receiver.received) < receiver.failures else 200
+                receiver.received.append((dict(self.headers), body, status))
+                self.send_response(status)
+                self.end_headers()
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        return Handler
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    found = Receiver(failures=1)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), found.handler())
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    found.url = f"http://127.0.0.1:{server.server_port}/hooks"
+    yield found
+    server.shutdown()
+    thread.join()
+
+
+@pytest.fixture
+def hooked(make_app: Callable[..., Flask]) -> FlaskClient:
+    return make_app(webhook_retry_base_s=0.05).test_client()
+
+
+def _wait_for(condition: Callable[[], bool], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.1)
+
+
+def _finished_job(client: FlaskClient, text: str) -> int:
+    answer = client.post("/v1/jobs", json={"documents": [{"text": text, "published_at": "2022-02-15"}]})
+    job_id = answer.get_json()["id"]
+    _wait_for(lambda: client.get(f"/v1/jobs/{job_id}").get_json()["status"] == "finished")
+    return job_id
+
+
+def test_a_finished_job_is_posted_signed_and_retried_after_a_500(hooked: FlaskClient, receiver: Receiver) -> None:
+    created = hooked.post("/v1/webhooks", json={"url": receiver.url, "events": ["job.finished"], "secret": SECRET})
+    assert created.status_code == 201
+    webhook = created.get_json()
+    assert webhook["events"] == ["job.finished"] and "secret" not in webhook
+    job_id = _finished_job(hooked, TEXT)
+    _wait_for(lambda: len(receiver.received) == 2)
+    (_, first_body, first_status), (headers, body, status) = receiver.received
+    assert (first_status, status) == (500, 200) and first_body != b""
+    assert verify_signature(SECRET, headers["X-Claimlens-Signature"], body)
+    assert not verify_signature("not-the-secret", headers["X-Claimlens-Signature"], body)
+    event = json.loads(body)
+    assert event["event"] == "job.finished" and event["delivered_at"]
+    assert event["data"] == {"id": job_id, "status": "finished", "counts": {"done": 1, "failed": 0, "pending": 0}}
+    assert len(hooked.get(f"/v1/webhooks/{webhook['id']}/deliveries").get_json()["items"]) == 1
+    _wait_for(lambda: hooked.get(f"/v1/webhooks/{webhook['id']}/deliveries").get_json()["items"][0]["status"]
+              == "delivered")
+    delivery = hooked.get(f"/v1/webhooks/{webhook['id']}/deliveries").get_json()["items"][0]
+    assert (delivery["event"], delivery["attempts"], delivery["last_status"]) == ("job.finished", 2, 200)
+
+
+def test_events_reach_a_receiver_in_the_order_they_happened(hooked: FlaskClient, receiver: Receiver) -> None:
+    receiver.failures = 0
+    hooked.post("/v1/webhooks", json={"url": receiver.url, "events": ["job.finished"], "secret": SECRET})
+    jobs = [_finished_job(hooked, f"{TEXT} Report {n}.") for n in range(3)]
+    _wait_for(lambda: len(receiver.received) == 3)
+    assert [json.loads(body)["data"]["id"] for _, body, _ in receiver.received] == jobs
+
+
+def test_a_bad_webhook_is_refused_and_an_unknown_one_is_404(hooked: FlaskClient) -> None:
+    for body in ({"url": "ftp://example.org/x", "events": ["job.finished"], "secret": SECRET},
+                 {"url": "https://example.org/x", "events": ["job.started"], "secret": SECRET},
+                 {"url": "https://example.org/x", "events": [], "secret": SECRET},
+                 {"url": "https://example.org/x", "events": ["job.finished"], "secret": "short"}):
+        assert hooked.post("/v1/webhooks", json=body).status_code == 422, body
+    assert hooked.get("/v1/webhooks/4242/deliveries").status_code == 404
