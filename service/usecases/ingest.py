@@ -126,7 +126,6 @@ def store_documents(runtime: Runtime, drafts: Sequence[DocumentDraft]) -> Stored
     scored = _score_candidates(runtime, extracted, _index_candidates(runtime, vectors, seen_up_to, accounts))
     with store.transaction() as tx:
         tx.lock_clusters()
-        newest_cluster = tx.last_cluster_id()
         scored += _late_edges(runtime, tx, extracted, vectors, seen_up_to)
         documents: list[tuple[int, list[int]]] = []
         start = 0
@@ -138,6 +137,7 @@ def store_documents(runtime: Runtime, drafts: Sequence[DocumentDraft]) -> Stored
         statement_ids = [i for _, ids in documents for i in ids]
         relations = [_bind(edge, statement_ids) for edge in scored]
         tx.add_relations(relations)
+        newest_cluster = tx.last_cluster_id()  # ids above it are clusters this ingest creates
         cluster_ids = update_clusters(tx, statement_ids, relations, edge_thresholds(runtime.settings))
     runtime.index.catch_up(store.iter_embeddings)
     logger.info("%d documents ingested: %d statements, %d relations, %d clusters touched",
