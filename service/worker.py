@@ -21,20 +21,22 @@ def use_runtime(runtime: Runtime) -> None:
     _runtime = runtime
 
 
-def process_job_items(job_id: int, positions: Sequence[int]) -> None:
-    """What the queue runs (`service.queue.WORK`): ingest these items of a job with this process's runtime."""
+def _current_runtime() -> Runtime:
+    """This process's runtime, built from the environment on first use."""
     if _runtime is None:
         use_runtime(build_runtime(Settings.from_env()))
     assert _runtime is not None
-    process_items(_runtime, job_id, positions)
+    return _runtime
+
+
+def process_job_items(job_id: int, positions: Sequence[int]) -> None:
+    """What the queue runs (`service.queue.WORK`): ingest these items of a job with this process's runtime."""
+    process_items(_current_runtime(), job_id, positions)
 
 
 def deliver_webhook(delivery_id: int) -> None:
     """What the queue runs for a webhook delivery (`service.queue.DELIVER`)."""
-    if _runtime is None:
-        use_runtime(build_runtime(Settings.from_env()))
-    assert _runtime is not None
-    deliver(_runtime, delivery_id)
+    deliver(_current_runtime(), delivery_id)
 
 
 def run_worker(settings: Settings, *, burst: bool = False) -> None:

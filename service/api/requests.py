@@ -13,8 +13,7 @@ from service.api.auth import WRITE_METHODS
 from service.api.errors import error_body
 
 access_log = logging.getLogger("service.access")
-# the JSON API, not the pages
-API_BLUEPRINTS = frozenset({"documents", "statements", "claims", "clusters", "health", "jobs", "webhooks"})
+PAGES = "web"  # the blueprint of the pages for people; every other blueprint is the JSON API
 
 
 def install_request_hooks(app: Flask) -> None:
@@ -43,7 +42,7 @@ def install_body_checks(app: Flask) -> None:
 
     @app.before_request
     def _check_body() -> ResponseReturnValue | None:
-        if request.method not in WRITE_METHODS or request.blueprint not in API_BLUEPRINTS:
+        if request.method not in WRITE_METHODS or request.blueprint in (None, PAGES):
             return None
         if not request.is_json:
             message = "Send the body as JSON, with Content-Type: application/json."

@@ -11,6 +11,7 @@ import logging
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from service.runtime import Models, Runtime
 from service.storage import ClaimStore, DuplicateDocument, NewStatement
 from service.usecases.clusters import edge_thresholds, update_clusters
 from service.usecases.fact_checks import fact_checks_of
-from service.usecases.webhooks import emit
+from service.usecases.webhooks import emit_many, listened
 
 logger = logging.getLogger(__name__)
 
@@ -142,20 +143,20 @@ def store_documents(runtime: Runtime, drafts: Sequence[DocumentDraft]) -> Stored
     runtime.index.catch_up(store.iter_embeddings)
     logger.info("%d documents ingested: %d statements, %d relations, %d clusters touched",
                 len(documents), len(statement_ids), len(scored), len(cluster_ids))
-    for cluster_id in cluster_ids:
-        emit(runtime, "cluster.created" if cluster_id > newest_cluster else "cluster.changed", {"id": cluster_id})
-    _announce_matches(runtime, statement_ids)
+    _announce(runtime, statement_ids, cluster_ids, newest_cluster)
     return StoredDocuments(documents, cluster_ids)
 
 
-def _announce_matches(runtime: Runtime, statement_ids: Sequence[int]) -> None:
-    """claim_review.matched for each new statement that an imported fact-check reviews (only when someone listens)."""
-    if not runtime.store.webhooks_for("claim_review.matched"):
-        return
-    for statement_id, checks in fact_checks_of(runtime, statement_ids).items():
-        if checks:
-            emit(runtime, "claim_review.matched", {"statement_id": statement_id,
-                                                   "claim_review_ids": [check.id for check in checks]})
+def _announce(runtime: Runtime, statement_ids: Sequence[int], cluster_ids: Sequence[int], newest_cluster: int
+              ) -> None:
+    """The webhook events of an ingest: clusters created or changed, and claim_review.matched for each new statement
+    an imported fact-check reviews (looked up only when someone listens)."""
+    events: list[tuple[str, dict[str, Any]]] = [
+        ("cluster.created" if c > newest_cluster else "cluster.changed", {"id": c}) for c in cluster_ids]
+    if "claim_review.matched" in listened(runtime):
+        events += [("claim_review.matched", {"statement_id": sid, "claim_review_ids": [f.id for f in checks]})
+                   for sid, checks in fact_checks_of(runtime, statement_ids).items() if checks]
+    emit_many(runtime, events)
 
 
 def _late_edges(runtime: Runtime, tx: ClaimStore, extracted: Sequence[ExtractedStatement], vectors: np.ndarray,

@@ -73,12 +73,12 @@ def process_job_items(runtime: Runtime, job_id: int, positions: Sequence[int]) -
 
 
 def _announce_if_finished(runtime: Runtime, job_id: int) -> None:
-    report = runtime.store.get_job(job_id)
-    if report.pending:
-        return
+    # One UPDATE per chunk; the report is read only by the chunk that finishes the job (two chunks finishing at
+    # once: one of them flips the flag).
     with runtime.store.transaction() as tx:
-        first = tx.mark_job_notified(job_id)
-    if first:  # two chunks finishing at once both see nothing pending; one flips the flag
+        finished_now = tx.mark_job_notified(job_id)
+    if finished_now:
+        report = runtime.store.get_job(job_id)
         emit(runtime, "job.finished", {"id": job_id, "status": report.status, "counts": {
             "done": report.done, "failed": report.failed, "pending": report.pending}})
 

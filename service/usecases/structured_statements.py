@@ -6,7 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from service.domain.entities import DateBasis, DocumentSubmission, ExtractedStatement, Span, Statement
+from service.domain.entities import (
+    DateBasis,
+    DocumentSubmission,
+    ExtractedStatement,
+    Span,
+    SpeakerMention,
+    Statement,
+)
 from service.domain.extraction.mentions import speaker_key
 from service.runtime import Runtime
 from service.storage import DuplicateDocument
@@ -65,7 +72,10 @@ def _ingest(runtime: Runtime, submitted: list[StructuredStatement], digests: lis
     new = {digest: statement for digest, statement in zip(digests, submitted, strict=True) if digest not in stored}
     clusters: list[int] = []
     if new:
-        drafts = [_draft(runtime, digest, statement) for digest, statement in new.items()]
+        speakers = {key: runtime.models.extractor.mention_of(*key)  # one parse per speaker, not per claim
+                    for key in {(s.speaker_name, s.affiliation, s.role) for s in new.values()}}
+        drafts = [_draft(digest, statement, speakers[statement.speaker_name, statement.affiliation, statement.role])
+                  for digest, statement in new.items()]
         result = store_documents(runtime, drafts)
         stored.update({draft.digest: ids[0] for draft, (_, ids) in zip(drafts, result.documents, strict=True)})
         clusters = result.cluster_ids
@@ -75,8 +85,7 @@ def _ingest(runtime: Runtime, submitted: list[StructuredStatement], digests: lis
     return StructuredResult([by_id[stored[d]] for d in digests], clusters, bool(new))
 
 
-def _draft(runtime: Runtime, digest: str, statement: StructuredStatement) -> DocumentDraft:
-    speaker = runtime.models.extractor.mention_of(statement.speaker_name, statement.affiliation, statement.role)
+def _draft(digest: str, statement: StructuredStatement, speaker: SpeakerMention) -> DocumentDraft:
     date, basis = ((statement.date, DateBasis.STATED) if statement.date else
                    (statement.published_at, DateBasis.PUBLICATION) if statement.published_at else
                    (None, DateBasis.UNKNOWN))

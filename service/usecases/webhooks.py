@@ -38,18 +38,31 @@ def list_deliveries(runtime: Runtime, webhook_id: int, limit: int, offset: int) 
     return runtime.store.list_deliveries(webhook_id, limit, offset)
 
 
+def listened(runtime: Runtime) -> frozenset[str]:
+    """The events some webhook receives (one read: a use case can skip building events nobody listens to)."""
+    return frozenset(event for hook in runtime.store.list_webhooks() for event in hook.events)
+
+
 def emit(runtime: Runtime, event: str, data: dict[str, Any]) -> None:
     """Record a delivery of the event to each receiver of it and queue them; log, never raise."""
+    emit_many(runtime, [(event, data)])
+
+
+def emit_many(runtime: Runtime, events: Sequence[tuple[str, dict[str, Any]]]) -> None:
+    """Record a delivery of each event to each of its receivers, in order, and queue them; log, never raise."""
+    if not events:
+        return
     try:
-        hooks = runtime.store.webhooks_for(event)
-        if not hooks:
+        hooks = runtime.store.list_webhooks()
+        if not any(event in hook.events for hook in hooks for event, _ in events):
             return
         with runtime.store.transaction() as tx:
-            delivery_ids = tx.add_deliveries(event, data, [hook.id for hook in hooks])
+            delivery_ids = [delivery_id for event, data in events for delivery_id in tx.add_deliveries(
+                event, data, [hook.id for hook in hooks if event in hook.events])]
         for delivery_id in delivery_ids:
             runtime.queue.enqueue_delivery(delivery_id)
     except Exception:
-        logger.exception("event %s could not be queued for its webhooks", event)
+        logger.exception("events %s could not be queued for their webhooks", sorted({e for e, _ in events}))
 
 
 def deliver(runtime: Runtime, delivery_id: int) -> None:

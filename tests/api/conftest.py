@@ -1,17 +1,31 @@
 """API fixtures: apps over a real SQLite file, with the real models loaded once per session."""
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from service import create_app
 from service.cli import seed_directory
 from service.runtime import Models, Runtime, build_runtime
 from service.settings import REPO_ROOT, Settings
+
+
+def serve(app: Flask) -> Iterator[str]:
+    """Serve the app over real HTTP on a free loopback port (a thread of this process); yield its base URL."""
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join()
 
 
 @pytest.fixture

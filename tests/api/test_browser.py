@@ -3,16 +3,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from service import create_app
 from service.runtime import Runtime
+from tests.api.conftest import serve
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -34,22 +33,14 @@ def browser() -> Iterator[object]:
         browser.close()
 
 
-def _serve(app: Flask) -> Iterator[str]:
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
 @pytest.fixture(scope="module")
 def seeded_url(seeded_runtime: Runtime) -> Iterator[str]:
-    yield from _serve(create_app(runtime=seeded_runtime))
+    yield from serve(create_app(runtime=seeded_runtime))
 
 
 @pytest.fixture
 def empty_url(make_app: Callable[..., Flask]) -> Iterator[str]:
-    yield from _serve(make_app())
+    yield from serve(make_app())
 
 
 def test_a_contradiction_cluster_reads_side_by_side_on_a_desktop(browser, seeded_url: str, tmp_path: Path) -> None:

@@ -1,15 +1,14 @@
 """The Python client against a live claimlens over real HTTP."""
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
 from service.client import ApiError, Client, verify_signature
+from tests.api.conftest import serve
 
 TEXT = ("NATO Secretary General Jens Stoltenberg said on Thursday that Russian units are not withdrawing, "
         "but repositioning.")
@@ -17,14 +16,8 @@ TEXT = ("NATO Secretary General Jens Stoltenberg said on Thursday that Russian u
 
 @pytest.fixture
 def api(make_app: Callable[..., Flask]) -> Iterator[Client]:
-    server = make_server("127.0.0.1", 0, make_app(api_keys=("secret-key",)), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Client(f"http://127.0.0.1:{server.server_port}", api_key="secret-key")
-    finally:
-        server.shutdown()
-        thread.join()
+    for url in serve(make_app(api_keys=("secret-key",))):
+        yield Client(url, api_key="secret-key")
 
 
 def test_the_client_ingests_reads_matches_and_waits_for_jobs(api: Client) -> None:

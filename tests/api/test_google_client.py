@@ -2,14 +2,14 @@
 unchanged) searching claimlens over real HTTP, with only its endpoint pointed here."""
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from flask import Flask
 from googleapiclient.discovery import build
-from werkzeug.serving import make_server
+
+from tests.api.conftest import serve
 
 REVIEWS = [
     {"@type": "ClaimReview", "url": "https://checks.example.org/garlic",
@@ -35,15 +35,9 @@ def factchecktools(make_app: Callable[..., Flask]) -> Iterator[Any]:
     """Google's factchecktools client on a live claimlens holding three fact-checks."""
     app = make_app()
     assert app.test_client().post("/v1/claimreviews", json={"claim_reviews": REVIEWS}).status_code == 201
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    for url in serve(app):
         yield build("factchecktools", "v1alpha1", developerKey="any-google-key", static_discovery=True,
-                    client_options={"api_endpoint": f"http://127.0.0.1:{server.server_port}/"})
-    finally:
-        server.shutdown()
-        thread.join()
+                    client_options={"api_endpoint": f"{url}/"})
 
 
 def test_googles_own_client_searches_and_pages(factchecktools: Any) -> None:

@@ -55,9 +55,11 @@ class JobRows(SqlBase):
                       .values(**values))
 
     def mark_job_notified(self, job_id: int) -> bool:
-        """Note that job.finished was emitted for the job; False when it already was (whoever flips it emits)."""
+        """Note that job.finished is emitted for the job, if nothing of it is pending and it was not noted before;
+        True only for the caller that noted it (that caller emits)."""
+        pending = sa.exists().where(job_items.c.job_id == job_id, job_items.c.state == "pending")
         with self._connect() as c:
-            result = c.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.notified_at.is_(None))
+            result = c.execute(jobs.update().where(jobs.c.id == job_id, jobs.c.notified_at.is_(None), ~pending)
                                .values(notified_at=dt.datetime.now(dt.UTC)))
         return result.rowcount == 1
 
