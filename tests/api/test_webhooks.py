@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -13,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.client import verify_signature
+from service.usecases.webhooks import emit_many
 
 SECRET = "receiver-secret"
 TEXT = "The Kremlin said on Monday that the drills near the Ukrainian border were over."
@@ -23,6 +25,7 @@ class Receiver:
     """An HTTP endpoint that answers 500 to its first `failures` requests, then 200, and keeps what it got."""
 
     failures: int = 0
+    fail_every: int = 0  # also answer 500 to every n-th request
     received: list[tuple[dict[str, str], bytes, int]] = field(default_factory=list)
     url: str = ""
 
@@ -32,7 +35,9 @@ class Receiver:
         class Handler(BaseHTTPRequestHandler):
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["Content-Length"]))
-                status = 500 if len(receiver.received) < receiver.failures else 200
+                count = len(receiver.received)
+                failing = count < receiver.failures or (receiver.fail_every and count % receiver.fail_every == 0)
+                status = 500 if failing else 200
                 receiver.received.append((dict(self.headers), body, status))
                 self.send_response(status)
                 self.end_headers()
@@ -110,3 +115,30 @@ def test_a_bad_webhook_is_refused_and_an_unknown_one_is_404(hooked: FlaskClient)
                  {"url": "https://example.org/x", "events": ["job.finished"], "secret": "short"}):
         assert hooked.post("/v1/webhooks", json=body).status_code == 422, body
     assert hooked.get("/v1/webhooks/4242/deliveries").status_code == 404
+
+
+def test_a_thousand_events_all_arrive_signed_even_with_failures(hooked: FlaskClient, receiver: Receiver) -> None:
+    receiver.failures, receiver.fail_every = 0, 10
+    created = hooked.post("/v1/webhooks", json={"url": receiver.url, "events": ["cluster.changed"], "secret": SECRET})
+    runtime = hooked.application.extensions["claimlens"]
+    emit_many(runtime, [("cluster.changed", {"id": n}) for n in range(1000)])
+
+    def delivered() -> set[int]:
+        return {json.loads(body)["data"]["id"] for _, body, status in receiver.received if status == 200}
+
+    _wait_for(lambda: len(delivered()) == 1000, seconds=300)
+    assert sum(status == 500 for _, _, status in receiver.received) >= 100
+    assert all(verify_signature(SECRET, headers["X-Claimlens-Signature"], body)
+               for headers, body, _ in receiver.received)
+    twice = [n for n, count in Counter(json.loads(body)["data"]["id"] for _, body, status in receiver.received
+                                       if status == 200).items() if count > 1]
+    assert twice == []
+    hook_id = created.get_json()["id"]
+
+    def states() -> Counter[str]:
+        pages = [hooked.get(f"/v1/webhooks/{hook_id}/deliveries?limit=100&offset={offset}").get_json()
+                 for offset in range(0, 1000, 100)]
+        assert {page["total"] for page in pages} == {1000}
+        return Counter(item["status"] for page in pages for item in page["items"])
+
+    _wait_for(lambda: states() == {"delivered": 1000})
