@@ -11,8 +11,9 @@ from service.domain.extraction.statements import StatementExtractor
 from service.domain.extraction.tagger import AttributionTagger
 from service.domain.ranking import FusionRanker
 from service.domain.relation.baseline import load_relation_classifier
-from service.domain.relation.classifier import PairModelClassifier
-from service.domain.relation.cross_encoder import ADAPTER_DIR, load_cross_encoder_classifier
+from service.domain.relation.classifier import RelationClassifier
+from service.domain.relation.combiner import COMBINER_FILE, load_combined_classifier
+from service.domain.relation.cross_encoder import ADAPTER_DIR, load_cross_encoder, load_cross_encoder_classifier
 from service.queue import JobQueue, build_queue
 from service.settings import Settings
 from service.storage import ClaimStore
@@ -29,7 +30,7 @@ class Models:
 
     embedder: Embedder
     extractor: StatementExtractor
-    classifier: PairModelClassifier
+    classifier: RelationClassifier
     ranker: FusionRanker  # claim matching: fuses dense and lexical retrieval
 
 
@@ -63,10 +64,11 @@ def load_models(settings: Settings) -> Models:
 
         torch.set_num_threads(settings.torch_threads)
     embedder = Embedder()
-    relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8)
+    combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
+    relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8, combiner_dir)
     models = Models(embedder, build_extractor(settings), relation, FusionRanker.load(settings.matching_model_path))
-    logger.info("models loaded (relation model from %s%s)", settings.relation_model_dir,
-                ", int8" if settings.relation_int8 else "")
+    logger.info("models loaded (relation model from %s%s%s)", settings.relation_model_dir,
+                ", int8" if settings.relation_int8 else "", f", combiner {combiner_dir}" if combiner_dir else "")
     return models
 
 
@@ -81,11 +83,15 @@ def served_extractor() -> StatementExtractor:
     return build_extractor(Settings.from_env())
 
 
-def relation_classifier(model_dir: Path, embedder: Embedder, int8: bool = False) -> PairModelClassifier:
-    """Load the relation model in model_dir: a cross-encoder (an `adapter/` folder, int8 if asked) or the baseline."""
-    if (model_dir / ADAPTER_DIR).is_dir():
-        return load_cross_encoder_classifier(model_dir, embedder.encode, int8=int8)
-    return load_relation_classifier(model_dir, embedder)
+def relation_classifier(model_dir: Path, embedder: Embedder, int8: bool = False,
+                        combiner_dir: Path | None = None) -> RelationClassifier:
+    """Load the relation model in model_dir: a cross-encoder (an `adapter/` folder, int8 if asked; under the
+    combiner in combiner_dir when one is given and holds one) or the feature baseline."""
+    if not (model_dir / ADAPTER_DIR).is_dir():
+        return load_relation_classifier(model_dir, embedder)
+    if combiner_dir is not None and (combiner_dir / COMBINER_FILE).is_file():
+        return load_combined_classifier(load_cross_encoder(model_dir, embedder.encode, int8=int8), combiner_dir)
+    return load_cross_encoder_classifier(model_dir, embedder.encode, int8=int8)
 
 
 def build_runtime(settings: Settings, models: Models | None = None, *, migrate: bool = True) -> Runtime:

@@ -29,6 +29,13 @@ class Settings:
     # contradicts F1 0.53-0.56 instead of 0.61, and a pair's probabilities then depend on the pairs batched with it
     # (activations are scaled per batch); benchmarks/results/relation_runtime.json, models/README.md. Off: fp32.
     relation_int8: bool = False
+    # The combiner over the cross-encoder: its probabilities both ways plus negation, denial, antonym, state,
+    # quantity and date checks through a small calibrated regression (models/README.md, relation_combiner).
+    # Off by default: +0.04 on the news-contrast set and +0.006 on the mean of six dev sets, but SNLI -0.014 and
+    # the seeds' Kyiv pair ("reduce activity around Kyiv" vs "not withdrawing, but repositioning") read as
+    # corroborates. Fitted on fp32 outputs; with relation_int8 it reads the int8 ones as they are.
+    relation_combiner: bool = False
+    relation_combiner_dir: Path = REPO_ROOT / "models" / "relation_combiner"
     matching_model_path: Path = REPO_ROOT / "models" / "matching" / "fusion.json"
     # The trained attribution tagger adds the attributions the extraction rules miss (models/README.md,
     # extraction); off: the rules alone (more precise, lower recall).

@@ -136,7 +136,8 @@ def main() -> None:
 
     settings = Settings.from_env()  # CLAIMLENS_RELATION_MODEL_DIR picks the relation model
     embedder = Embedder()
-    classifier = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8)
+    classifier = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8,
+                                     settings.relation_combiner_dir if settings.relation_combiner else None)
     report: dict[str, object] = {"split": args.split, "relation_model": str(settings.relation_model_dir.name),
                                  "relation_int8": settings.relation_int8,
                                  "candidate_min_similarity": settings.candidate_min_similarity,

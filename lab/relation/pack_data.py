@@ -25,6 +25,8 @@ Rows (seed 13 unless `--seed`):
 - With `--both-directions`, every sentence pair (all but FNC-1 headline/body rows) also the other way round
   (claim = premise, other = hypothesis), same label and split, source suffixed "_reversed": two claims relate the
   same whichever is asked about, and the shared referee sends NLI pairs premise first.
+- With `--contrast-pairs PATH` (made by `lab.relation.contrast_pairs`), the rows of that file appended as they are
+  (split "train", source kept, no reduction or reversal).
 """
 from __future__ import annotations
 
@@ -104,6 +106,7 @@ def build_rows(
     data_dir: pathlib.Path, seed: int = 13, top_k: int = DEFAULT_TOP_SENTENCES, unrelated_fraction: float = 0.25,
     sentence_unrelated: float = 0.2, calibration_share: float = 0.1, negation_pairs: int = 3000,
     limit: int | None = None, cache: pathlib.Path = DEFAULT_CACHE, both_directions: bool = False,
+    contrast_pairs: pathlib.Path | None = None,
 ) -> list[dict[str, str]]:
     """Return the training and calibration rows (dicts), FNC bodies reduced; `limit` caps rows per source."""
     rng = random.Random(seed)
@@ -154,6 +157,9 @@ def build_rows(
     if both_directions:
         packed += [{**row, "claim": row["other"], "other": row["claim"], "source": row["source"] + "_reversed"}
                    for row in packed if not row["source"].startswith("fnc1")]
+    if contrast_pairs is not None:
+        packed += [{"claim": row["claim"], "other": row["other"], "label": row["label"], "source": row["source"],
+                    "split": "train"} for row in read_jsonl(contrast_pairs)]
     return packed
 
 
@@ -182,6 +188,12 @@ def build_eval_rows(
     others = reduce_passages([(e.claim, e.other) for _, e in examples], EmbeddingCache(cache).encode, top_k)
     return [{"set": name, "claim": example.claim, "other": other, "label": example.label}
             for (name, example), other in zip(examples, others, strict=True)]
+
+
+def read_jsonl(path: pathlib.Path) -> list[dict[str, str]]:
+    """Read JSON lines, gzipped when the name ends in .gz."""
+    with (gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8")) as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def write_jsonl(rows: Sequence[dict[str, str]], path: pathlib.Path) -> None:
@@ -222,6 +234,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--base-copy", type=pathlib.Path, default=DEFAULT_BASE_COPY)
     parser.add_argument("--no-base-copy", action="store_true")
     parser.add_argument("--both-directions", action="store_true", help="sentence pairs also the other way round")
+    parser.add_argument("--contrast-pairs", type=pathlib.Path, default=None,
+                        help="append these contrast rows (lab.relation.contrast_pairs) to the training split")
     parser.add_argument("--eval-out", type=pathlib.Path, default=None,
                         help="write the evaluation sets instead (build_eval_rows): .devdata/relation_eval.jsonl.gz")
     args = parser.parse_args(argv)
@@ -231,7 +245,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         log.info("wrote %d evaluation rows to %s: %s", len(rows), args.eval_out, dict(Counter(r["set"] for r in rows)))
         return
     rows = build_rows(args.data, args.seed, args.top_sentences, args.unrelated_fraction, args.sentence_unrelated,
-                      args.calibration_share, args.negation_pairs, args.limit, both_directions=args.both_directions)
+                      args.calibration_share, args.negation_pairs, args.limit, both_directions=args.both_directions,
+                      contrast_pairs=args.contrast_pairs)
     write_jsonl(rows, args.out)
     log.info("wrote %d rows to %s: %s", len(rows), args.out,
              dict(Counter(f"{r['split']}:{r['source']}:{r['label']}" for r in rows)))

@@ -68,7 +68,9 @@ def served_models(models: Models) -> Models:
 
     from service.runtime import relation_classifier
 
-    return replace(models, classifier=relation_classifier(Settings().relation_model_dir, models.embedder))
+    settings = Settings()
+    return replace(models, classifier=relation_classifier(settings.relation_model_dir, models.embedder,
+                                                           combiner_dir=settings.relation_combiner_dir))
 
 
 @pytest.fixture

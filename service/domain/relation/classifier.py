@@ -40,6 +40,10 @@ class RelationClassifier(Protocol):
         """Score each pair; `other` may be a claim or a passage."""
         ...
 
+    def classify_symmetric(self, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
+        """Score each unordered pair of two claims so that the result ignores argument order."""
+        ...
+
 
 class ProbabilityModel(Protocol):
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray: ...

@@ -94,6 +94,11 @@ class CrossEncoderPairModel:
         self.top_sentences = top_sentences
         self.batch_size = batch_size
 
+    @property
+    def encode(self) -> Encoder:
+        """The sentence encoder that picks a passage's sentences closest to the claim."""
+        return self._encode
+
     def logits(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """Return the uncalibrated (n, 4) logits, in batches, without gradients."""
         import torch
