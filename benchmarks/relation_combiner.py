@@ -1,4 +1,4 @@
-"""Speed of the served relation model (cross-encoder under the combiner) against the cross-encoder alone.
+"""Speed of the relation combiner (a setting, off by default) against the served cross-encoder alone.
 
 Pairs per second on CPU, end to end as the service calls them, 1 and 2 threads, best of `--repeats`:
 - claim–claim (SNLI test hypothesis and premise, both ≤ 400 characters): the combiner reads both directions and
@@ -65,15 +65,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         torch.set_num_threads(threads)
         results[f"threads={threads}"] = {
             "claim_claim": {
-                "combiner (served)": rate(combined.classify, claims, args.repeats, clear),
-                "cross-encoder alone, both directions (served before)": rate(
+                "combiner (CLAIMLENS_RELATION_COMBINER=true)": rate(combined.classify, claims, args.repeats, clear),
+                "cross-encoder alone, both directions (served)": rate(
                     alone.classify_symmetric, claims, args.repeats, lambda: None),
                 "cross-encoder alone, one direction": rate(pair_model.predict_proba, claims, args.repeats,
                                                            lambda: None),
             },
             "claim_passage": {
-                "combiner (served)": rate(combined.classify, passages, args.repeats, clear),
-                "cross-encoder alone (served before)": rate(alone.classify, passages, args.repeats, lambda: None),
+                "combiner (CLAIMLENS_RELATION_COMBINER=true)": rate(combined.classify, passages, args.repeats, clear),
+                "cross-encoder alone (served)": rate(alone.classify, passages, args.repeats, lambda: None),
             },
         }
     write_results(RESULTS_DIR / "relation_combiner.json", {

@@ -130,15 +130,16 @@ def score_seeds(graph: StoredGraph, thresholds: EdgeThresholds) -> dict[str, Any
     return found
 
 
-def grid(folder: Path, corroborates: Iterable[float], contradicts: Iterable[float]) -> list[dict[str, Any]]:
-    """Score every threshold pair on both stores, best first (both seed disputes found, then opposed F1)."""
+def grid(folder: Path, corroborates: Iterable[float], contradicts: Iterable[float],
+         min_similarities: Iterable[float] = (0.5,)) -> list[dict[str, Any]]:
+    """Score every threshold combination on both stores, best first (both seed disputes found, then opposed F1)."""
     fnc, seeds = StoredGraph.load(folder / "fnc.sqlite3"), StoredGraph.load(folder / "seeds.sqlite3")
     with open(folder / "fnc_stories.pkl", "rb") as file:
         story, gold, ids = pickle.load(file)
     rows = []
-    for corr, contra in itertools.product(corroborates, contradicts):
-        thresholds = EdgeThresholds(corr, contra, 0.5)
-        rows.append({"corroborates": corr, "contradicts": contra,
+    for corr, contra, floor in itertools.product(corroborates, contradicts, min_similarities):
+        thresholds = EdgeThresholds(corr, contra, floor)
+        rows.append({"corroborates": corr, "contradicts": contra, "min_similarity": floor,
                      "fnc_dev": score_stories(fnc, thresholds, story, gold, ids),
                      "seeds": score_seeds(seeds, thresholds)})
     return sorted(rows, key=_best_first)
@@ -156,11 +157,13 @@ def main() -> None:
     grid_cmd = commands.add_parser("grid", help="re-cluster both stores for a grid of thresholds")
     grid_cmd.add_argument("--dir", type=Path, required=True)
     grid_cmd.add_argument("--write", type=Path, default=RESULTS_DIR / "cluster_stories.json")
+    grid_cmd.add_argument("--min-similarity", type=float, nargs="+", default=[0.5],
+                          help="embedding similarity floors of a cluster edge to try")
     args = parser.parse_args()
     if args.command == "build":
         build(args.out)
         return
-    rows = grid(args.dir, (0.6, 0.7, 0.75, 0.8, 0.85, 0.9), (0.65, 0.7, 0.75, 0.8, 0.85, 0.9))
+    rows = grid(args.dir, (0.6, 0.7, 0.75, 0.8, 0.85, 0.9), (0.65, 0.7, 0.75, 0.8, 0.85, 0.9), args.min_similarity)
     args.write.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     for row in rows[:12]:
         print(json.dumps(row))
