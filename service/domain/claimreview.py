@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import re
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -75,6 +76,7 @@ def _parse_claim_review(item: Mapping[str, Any]) -> FactCheck:
         claimant_type=_author_type(reviewed.get("author")),
         claim_date=claim_date, language=_language(item.get("inLanguage")),
         appearance_url=_appearance_url(reviewed.get("appearance") or reviewed.get("firstAppearance")),
+        source_jsonld=json.dumps(item, ensure_ascii=True, separators=(",", ":")),
     )
 
 
@@ -237,7 +239,12 @@ def _appearance_url(value: Any) -> str | None:
 
 
 def claim_review_jsonld(check: FactCheck, *, with_context: bool = True) -> dict[str, Any]:
-    """The schema.org ClaimReview of a stored fact-check."""
+    """The schema.org ClaimReview of a stored fact-check: the object as imported when it came as one (its own
+    `@context` kept, or schema.org's added), else one built from the stored fields."""
+    if check.source_jsonld is not None:
+        imported = json.loads(check.source_jsonld)
+        context = imported.pop("@context", "https://schema.org")
+        return {"@context": context, **imported} if with_context else imported
     review: dict[str, Any] = {"@type": "ClaimReview", "url": check.url, "claimReviewed": check.claim}
     if with_context:
         review = {"@context": "https://schema.org", **review}

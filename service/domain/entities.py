@@ -184,6 +184,9 @@ class FactCheck:
     claim_date: dt.date | None = None  # itemReviewed.datePublished
     language: str | None = None  # inLanguage, e.g. "en"
     appearance_url: str | None = None  # itemReviewed.appearance (first url), where the claim was made
+    # The schema.org ClaimReview object as imported (JSON text, ASCII-escaped), served back as it came so that
+    # every type and field a fact-checker published survives the round trip; None for other input shapes.
+    source_jsonld: str | None = None
 
 
 @dataclass(frozen=True)

@@ -128,6 +128,7 @@ claim_reviews = sa.Table(
     sa.Column("claim_date", sa.Date, nullable=True),
     sa.Column("language", sa.String(35), nullable=True),
     sa.Column("appearance_url", sa.Text, nullable=True),
+    sa.Column("source_jsonld", sa.Text, nullable=True),  # the ClaimReview object as imported (JSON)
     # (384,) float32, L2-normalised: of the claim, and of the title when it has one that differs from the claim.
     sa.Column("embedding", sa.LargeBinary, nullable=False),
     sa.Column("title_embedding", sa.LargeBinary, nullable=True),

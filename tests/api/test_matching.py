@@ -1,6 +1,7 @@
 """Claim matching over HTTP: ClaimReview import, hybrid matching, the Google-compatible search, JSON-LD out."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -152,3 +153,44 @@ def test_the_vocabulary_check_catches_what_schema_org_does_not_define(vocabulary
     assert vocabulary.problems({"@type": "Claim", "author": {"@type": "Thing", "name": "x"}})
     assert vocabulary.problems({"@type": "Claim", "reviewRating": {"@type": "Rating"}})
     assert vocabulary.problems({"@type": "Nonsense"})
+
+
+REAL_WORLD_REVIEWS = json.loads((Path(__file__).parents[1] / "data" / "claimreviews_realworld.json").read_text(
+    encoding="utf-8"))
+
+
+def test_imported_claim_reviews_come_back_with_every_type_and_field(client: FlaskClient) -> None:
+    """Organization and Person authors, sameAs, appearance lists, firstAppearance, ratings with and without
+    numbers, a JSON-LD @context object, a list @type: what a fact-checker published is what a reader gets."""
+    imported = client.post("/v1/claimreviews", json={"claim_reviews": REAL_WORLD_REVIEWS})
+    assert imported.status_code == 201 and imported.get_json()["imported"] == len(REAL_WORLD_REVIEWS)
+    stored = client.post("/v1/statements", json={"statements": [
+        {"claim": review["claimReviewed"], "speaker": {"name": "A reader"}} for review in REAL_WORLD_REVIEWS]})
+    assert stored.status_code == 201
+    for review, statement in zip(REAL_WORLD_REVIEWS, stored.get_json()["items"], strict=True):
+        claim = client.get(f"/v1/statements/{statement['id']}/claimreview").get_json()
+        without_context = {key: value for key, value in review.items() if key != "@context"}
+        assert without_context in claim["subjectOf"], review["url"]
+
+        found = client.get("/v1/claims:search", query_string={"query": review["claimReviewed"]}).get_json()
+        first = found["claims"][0]
+        assert first["text"] == review["claimReviewed"]
+        author = review["itemReviewed"].get("author")
+        assert first.get("claimant") == (author and author["name"])
+        google_review = next(r for r in first["claimReview"] if r["url"] == review["url"])
+        assert google_review["textualRating"] == review["reviewRating"]["alternateName"]
+        assert google_review["publisher"]["name"] == review["author"]["name"]
+        assert google_review["reviewDate"][:10] == review["datePublished"][:10]
+        if "inLanguage" in review:
+            assert google_review["languageCode"] == review["inLanguage"]
+
+
+def test_a_reimported_review_is_served_as_its_latest_version(client: FlaskClient) -> None:
+    review = REAL_WORLD_REVIEWS[1]
+    assert client.post("/v1/claimreviews", json=review).status_code == 201
+    updated = {**review, "reviewRating": {"@type": "Rating", "alternateName": "Correct after all"}}
+    assert client.post("/v1/claimreviews", json=updated).status_code == 201
+    stored = client.post("/v1/statements", json={"statements": [
+        {"claim": review["claimReviewed"], "speaker": {"name": "A reader"}}]}).get_json()["items"][0]
+    claim = client.get(f"/v1/statements/{stored['id']}/claimreview").get_json()
+    assert [r["reviewRating"] for r in claim["subjectOf"]] == [updated["reviewRating"]]
