@@ -69,8 +69,9 @@ def served_models(models: Models) -> Models:
     from service.runtime import relation_classifier
 
     settings = Settings()
+    combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
     return replace(models, classifier=relation_classifier(settings.relation_model_dir, models.embedder,
-                                                           combiner_dir=settings.relation_combiner_dir))
+                                                           combiner_dir=combiner_dir))
 
 
 @pytest.fixture
