@@ -17,6 +17,7 @@ from service.runtime import Runtime
 from service.storage import NewFactCheck
 from service.usecases.cluster_views import cluster_view
 from service.usecases.matching import FACT_CHECK, rank_candidates
+from service.usecases.webhooks import emit_many, listened
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,35 @@ def import_fact_checks(runtime: Runtime, items: Sequence[Any], *, skip_invalid: 
     created = sum(1 for _, is_new in stored if is_new)
     logger.info("fact-checks imported: %d created, %d updated, %d rejected", created, len(stored) - created,
                 len(errors))
+    if "claim_review.matched" in listened(runtime):
+        _announce_matches(runtime, new, [i for i, _ in stored])
     return ImportOutcome([i for i, _ in stored], created, len(stored) - created, errors)
+
+
+def _announce_matches(runtime: Runtime, new: Sequence[NewFactCheck], ids: Sequence[int]) -> None:
+    """claim_review.matched for each stored statement the imported fact-checks review (claim or title close to
+    it, as `fact_checks_of` links them the other way)."""
+    runtime.catch_up()
+    threshold = runtime.settings.fact_check_link_similarity
+    reviews_of: dict[int, set[int]] = {}
+    for vectors, owners in _review_vectors(new, ids):
+        for fact_check_id, row in zip(owners, runtime.index.search(vectors, _MATCHES_PER_REVIEW, threshold),
+                                      strict=True):
+            for neighbour in row:
+                reviews_of.setdefault(neighbour.key, set()).add(fact_check_id)
+    emit_many(runtime, [("claim_review.matched", {"statement_id": sid, "claim_review_ids": sorted(reviews)})
+                        for sid, reviews in sorted(reviews_of.items())])
+
+
+_MATCHES_PER_REVIEW = 50
+
+
+def _review_vectors(new: Sequence[NewFactCheck], ids: Sequence[int]) -> list[tuple[np.ndarray, list[int]]]:
+    claims = (np.array([n.embedding for n in new]), list(ids))
+    titled = [(n.title_embedding, i) for n, i in zip(new, ids, strict=True) if n.title_embedding is not None]
+    if not titled:
+        return [claims]
+    return [claims, (np.array([vector for vector, _ in titled]), [i for _, i in titled])]
 
 
 def _embed_fact_checks(runtime: Runtime, checks: Sequence[FactCheck]) -> list[NewFactCheck]:

@@ -142,3 +142,19 @@ def test_a_thousand_events_all_arrive_signed_even_with_failures(hooked: FlaskCli
         return Counter(item["status"] for page in pages for item in page["items"])
 
     _wait_for(lambda: states() == {"delivered": 1000})
+
+
+def test_importing_a_fact_check_of_a_stored_claim_is_announced(hooked: FlaskClient, receiver: Receiver) -> None:
+    receiver.failures = 0
+    stored = hooked.post("/v1/statements", json={"statements": [
+        {"claim": "The Brennick plant never stopped working this week.", "speaker": {"name": "Tomas Reyes"}},
+        {"claim": "Bananas are rich in potassium.", "speaker": {"name": "A grocer"}}]}).get_json()["items"]
+    hooked.post("/v1/webhooks", json={"url": receiver.url, "events": ["claim_review.matched"], "secret": SECRET})
+    review = {"@type": "ClaimReview", "url": "https://checks.example.org/brennick",
+              "claimReviewed": "The Brennick plant never stopped working this week.",
+              "reviewRating": {"@type": "Rating", "alternateName": "False"}}
+    imported = hooked.post("/v1/claimreviews", json=review).get_json()
+    _wait_for(lambda: len(receiver.received) == 1)
+    event = json.loads(receiver.received[0][1])
+    assert event["event"] == "claim_review.matched"
+    assert event["data"] == {"statement_id": stored[0]["id"], "claim_review_ids": imported["ids"]}
