@@ -83,6 +83,9 @@ class Settings:
     queue_url: str = ""
     # The first wait before a webhook delivery is retried; it doubles after each failure (5 attempts in all).
     webhook_retry_base_s: float = 5.0
+    # Hosts a webhook may be registered for (exact names, or ".example.org" for a domain and its subdomains);
+    # empty: any. Set it where the service can reach internal addresses a user should not make it POST to.
+    webhook_allowed_hosts: tuple[str, ...] = ()
     log_level: str = "INFO"
     # Requests per caller (API key, or address without one), flask-limiter syntax; empty turns the limit off.
     rate_limit: str = "6000 per minute"

@@ -10,10 +10,12 @@ import json
 import logging
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
+from service.errors import InvalidInput
 from service.runtime import Runtime
 from service.storage import Delivery, Webhook
 
@@ -26,7 +28,13 @@ TIMEOUT_S = 10
 
 
 def register_webhook(runtime: Runtime, url: str, events: Sequence[str], secret: str) -> Webhook:
-    """Store a receiver for these events."""
+    """Store a receiver for these events (InvalidInput when its host is not allowed by the settings)."""
+    allowed = runtime.settings.webhook_allowed_hosts
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    if allowed and not any(host == name.lower() or (name.startswith(".") and host.endswith(name.lower()))
+                           for name in allowed):
+        raise InvalidInput("This webhook host is not allowed here.",
+                           {"url": [f"The host must be one of: {', '.join(allowed)}."]})
     with runtime.store.transaction() as tx:
         webhook_id = tx.add_webhook(url, events, secret)
     return runtime.store.get_webhook(webhook_id)

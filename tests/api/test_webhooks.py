@@ -14,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service.client import verify_signature
+from service.settings import Settings
 from service.usecases.webhooks import emit_many
 
 SECRET = "receiver-secret"
@@ -158,3 +159,19 @@ def test_importing_a_fact_check_of_a_stored_claim_is_announced(hooked: FlaskClie
     event = json.loads(receiver.received[0][1])
     assert event["event"] == "claim_review.matched"
     assert event["data"] == {"statement_id": stored[0]["id"], "claim_review_ids": imported["ids"]}
+
+
+def test_webhooks_go_only_to_the_allowed_hosts_when_a_list_is_set(make_app: Callable[..., Flask]) -> None:
+    client = make_app(webhook_allowed_hosts=("hooks.example.org", ".newsroom.example")).test_client()
+
+    def register(url: str) -> int:
+        return client.post("/v1/webhooks", json={"url": url, "events": ["job.finished"], "secret": SECRET}).status_code
+
+    assert register("https://hooks.example.org/claimlens") == 201
+    assert register("https://alerts.newsroom.example/in") == 201
+    refused = client.post("/v1/webhooks", json={"url": "http://127.0.0.1:9/x", "events": ["job.finished"],
+                                                "secret": SECRET})
+    assert refused.status_code == 422 and "url" in refused.get_json()["errors"]
+    assert register("https://evilnewsroom.example/in") == 422
+    assert Settings.from_env({"CLAIMLENS_WEBHOOK_ALLOWED_HOSTS": "a.example,.b.example"}).webhook_allowed_hosts == (
+        "a.example", ".b.example")
