@@ -42,6 +42,7 @@ from service.domain.entities import DateBasis, ExtractedStatement, Extraction, S
 from service.domain.extraction.candidates import Candidate, tagged_candidates
 from service.domain.extraction.claims import asserted_span, claim_text
 from service.domain.extraction.dates import ResolvedDate, find_time_expressions, resolve_date
+from service.domain.extraction.furniture import blank_furniture
 from service.domain.extraction.mentions import normalise_text, parse_mention
 from service.domain.extraction.quotes import find_quotes
 from service.domain.extraction.rules import find_candidates
@@ -93,7 +94,8 @@ class StatementExtractor:
         self._tagger = tagger  # None: the rules alone
 
     def extract(self, text: str, published_at: dt.date | None) -> Extraction:
-        """Return the statements and time expressions of one text."""
+        """Return the statements and time expressions of one text (page furniture blanked first)."""
+        text = blank_furniture(text)
         with self._lock:
             doc = self._nlp(text)
         expressions = find_time_expressions(doc, published_at)
