@@ -7,6 +7,8 @@ import pytest
 from service.domain.entities import Speaker, SpeakerKind, SpeakerMention
 from service.domain.extraction.mentions import parse_mention, speaker_key
 from service.domain.extraction.speakers import DocumentSpeakers, match_speaker
+from service.domain.extraction.statements import StatementExtractor
+from service.settings import REPO_ROOT
 
 
 @pytest.mark.parametrize(
@@ -106,3 +108,33 @@ def test_anonymous_speakers_match_only_same_name_and_affiliation() -> None:
         match_speaker(SpeakerMention("senior US official", SpeakerKind.ANONYMOUS, "Ukraine"), KNOWN) is None
     )
     assert match_speaker(SpeakerMention("US official", SpeakerKind.ANONYMOUS, "United States"), KNOWN) is None
+
+
+PLANT_SPEAKERS = {
+    # file: {claim prefix: (speaker, kind, affiliation, role)}
+    "ministry.txt": {
+        "Brennick chemical plant shut down after leak": ("Ministry of Environment", "organisation", None, None),
+        "The Brennick chemical plant in Port Alden": ("Ministry of Environment", "organisation", None, None),
+        "The plant was shut down on Monday": ("Clara Voss", "person", "Ministry of Environment", "spokeswoman"),
+    },
+    "union.txt": {
+        "Brennick plant never stopped": ("United Chemical Workers Union", "organisation", None, None),
+        "The Brennick plant in Port Alden": ("United Chemical Workers Union", "organisation", None, None),
+        "The plant never closed": ("Tomas Reyes", "person", "United Chemical Workers Union", "President"),
+    },
+    "mayor.txt": {
+        "The Brennick plant had kept operating": ("Elena Marsh", "person", "Port Alden", "mayor"),
+        "Trucks have left the plant": ("Elena Marsh", "person", "Port Alden", "mayor"),
+    },
+}
+
+
+@pytest.mark.parametrize("name", sorted(PLANT_SPEAKERS))
+def test_headline_nouns_roles_and_affiliations_resolve_to_the_named_speaker(extractor: StatementExtractor,
+                                                                             name: str) -> None:
+    text = (REPO_ROOT / "tests" / "data" / "plant" / name).read_text(encoding="utf-8")
+    found = {s.claim: s.speaker for s in extractor.extract(text, None).statements}
+    for prefix, (speaker, kind, affiliation, role) in PLANT_SPEAKERS[name].items():
+        (mention,) = [m for claim, m in found.items() if claim.startswith(prefix)]
+        assert (mention.name, str(mention.kind), mention.affiliation, mention.role) == (
+            speaker, kind, affiliation, role)

@@ -29,6 +29,7 @@ from service.domain.extraction.mentions import (
     parse_mention,
     speaker_key,
 )
+from service.domain.extraction.roles import SpeakerView, canonical_speakers, complete_affiliations
 
 _FEMALE_FIRST_NAMES = {
     "hanna",
@@ -187,6 +188,19 @@ class DocumentSpeakers:
     def mention(self, entry_id: int) -> SpeakerMention:
         """Return everything the document says about one speaker."""
         return self._entries[entry_id].mention()
+
+    def consolidate(self) -> dict[int, int]:
+        """Once the document is read: fill affiliations from descriptions and map each short mention ("Union",
+        "the mayor") to the one speaker it stands for (`service.domain.extraction.roles`); returns the mapping."""
+        views = [SpeakerView(e.name, e.kind, e.affiliation, e.role, e.aliases, e.unnamed) for e in self._entries]
+        complete_affiliations(views)
+        for entry, view in zip(self._entries, views, strict=True):
+            entry.affiliation, entry.role = view.affiliation, view.role
+        mapping = canonical_speakers(views)
+        for short, full in mapping.items():
+            if short != full:
+                self._entries[full].aliases.extend([self._entries[short].name, *self._entries[short].aliases])
+        return mapping
 
     def last_person(self) -> int | None:
         """Return the most recently mentioned person, if any."""

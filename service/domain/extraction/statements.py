@@ -195,7 +195,8 @@ def _build_statements(
             )
         )
     # Speakers gain detail as the document goes on: give every statement the final view of its speaker.
-    return [replace(statement, speaker=speakers.mention(speaker_id)) for statement, speaker_id in statements]
+    canonical = speakers.consolidate()
+    return [replace(statement, speaker=speakers.mention(canonical[speaker_id])) for statement, speaker_id in statements]
 
 
 def _antecedent(doc: Any, text: str, candidate: Candidate, speakers: DocumentSpeakers) -> int | None:
