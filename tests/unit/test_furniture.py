@@ -1,9 +1,11 @@
-"""Page furniture is blanked before extraction, keeping every offset of the text as sent."""
+"""What is not a claim: page furniture (blanked before extraction, keeping every offset of the text as sent),
+questions and procedural lines."""
 from __future__ import annotations
 
 import pytest
 
 from service.domain.extraction.furniture import blank_furniture
+from service.domain.extraction.non_claims import is_non_claim
 from service.domain.extraction.statements import StatementExtractor
 from service.settings import REPO_ROOT
 
@@ -38,3 +40,22 @@ def test_no_statement_keeps_the_furniture_and_spans_index_the_text_as_sent(extra
     for statement in statements:  # a span lies in the text as sent, and outside the furniture
         start, end = statement.claim_span.start, statement.claim_span.end
         assert text[start:end].strip() and text[start:end] == blanked[start:end]
+
+
+@pytest.mark.parametrize(("claim", "expected"), [
+    ("The shift supervisor asked not to be named.", True),
+    ("The company declined to comment on the leak.", True),
+    ("Officials did not respond to a request for comment.", True),
+    ("Will the plant reopen before winter?", True),
+    ("The plant never closed and is running at full capacity.", False),
+    ("Nobody was named in the report on the leak.", False),
+])
+def test_questions_and_procedural_lines_are_not_claims(claim: str, expected: bool) -> None:
+    assert is_non_claim(claim) is expected
+
+
+def test_a_request_for_anonymity_is_not_stored_as_a_statement(extractor: StatementExtractor) -> None:
+    text = ('"Nothing stopped, the trucks left every day," a shift supervisor said. '
+            "The shift supervisor asked not to be named.")
+    claims = [s.claim for s in extractor.extract(text, None).statements]
+    assert not [c for c in claims if "named" in c]

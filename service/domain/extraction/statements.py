@@ -44,6 +44,7 @@ from service.domain.extraction.claims import asserted_span, claim_text
 from service.domain.extraction.dates import ResolvedDate, find_time_expressions, resolve_date
 from service.domain.extraction.furniture import blank_furniture
 from service.domain.extraction.mentions import normalise_text, parse_mention
+from service.domain.extraction.non_claims import is_non_claim
 from service.domain.extraction.quotes import find_quotes
 from service.domain.extraction.rules import find_candidates
 from service.domain.extraction.sources import MEDIA, mention_span, person_in
@@ -168,7 +169,7 @@ def _build_statements(
         seen.add((speaker_id, claim_span.start, claim_span.end))
         mention = speakers.mention(speaker_id)
         claim = claim_text(text, claim_span, candidate, mention)
-        if len(claim.split()) < 3:
+        if len(claim.split()) < 3 or is_non_claim(claim):
             continue
         when = _when(candidate, claim_span, claims_by_sentence, expressions, published_at)
         if (
