@@ -65,7 +65,7 @@ class PairModelClassifier:
         if not pairs:
             return []
         probabilities = self._model.predict_proba(pairs)
-        return [_scores(row) for row in probabilities]
+        return [scores_of(row) for row in probabilities]
 
     def classify_symmetric(self, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
         """Score each unordered pair as the mean of both directions, so the result ignores argument order."""
@@ -74,9 +74,10 @@ class PairModelClassifier:
         both = list(pairs) + [(b, a) for a, b in pairs]
         probabilities = self._model.predict_proba(both)
         n = len(pairs)
-        return [_scores((probabilities[i] + probabilities[n + i]) / 2) for i in range(n)]
+        return [scores_of((probabilities[i] + probabilities[n + i]) / 2) for i in range(n)]
 
 
-def _scores(row: np.ndarray) -> RelationScores:
+def scores_of(row: np.ndarray) -> RelationScores:
+    """RelationScores of one row of probabilities in LABEL_ORDER (renormalised)."""
     total = float(row.sum()) or 1.0
     return RelationScores({kind: float(row[i]) / total for i, kind in enumerate(LABEL_ORDER)})

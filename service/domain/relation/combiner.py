@@ -1,5 +1,5 @@
-"""The served relation model: the cross-encoder's probabilities both ways, plus interpretable pair features,
-through a small trained multinomial logistic regression (the "combiner").
+"""The relation combiner (a setting, off by default): the cross-encoder's probabilities both ways, plus
+interpretable pair features, through a small trained multinomial logistic regression.
 
 The cross-encoder reads a pair as one sequence and misses what a few explicit checks see: a negated main
 predicate on one side only, a denial frame, WordNet antonyms, opposite states, two numbers on the same noun,
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import Any
 
 import numpy as np
 
-from service.domain.relation.classifier import CLAIM_SIZED_CHARS, LABEL_ORDER, RelationScores
+from service.domain.relation.classifier import CLAIM_SIZED_CHARS, LABEL_ORDER, RelationScores, scores_of
 from service.domain.relation.cross_encoder import CrossEncoderPairModel, reduce_passages, softmax
 from service.domain.relation.features import FEATURE_NAMES, TextProfile, load_antonyms, pair_features, profile
 
@@ -100,6 +101,7 @@ class PairReader:
         self._nlp = nlp
         self._antonyms = antonyms
         self._profiles: OrderedDict[str, TextProfile] = OrderedDict()
+        self._lock = threading.Lock()  # request threads share the parser and the cache
 
     def rows(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """(n, len(BASE_NAMES)) for the pairs, in order (see `read`)."""
@@ -136,14 +138,15 @@ class PairReader:
         self._profiles.clear()
 
     def _profile_texts(self, texts: Sequence[str]) -> dict[str, TextProfile]:
-        todo = [text for text in dict.fromkeys(texts) if text not in self._profiles]
-        for text, doc in zip(todo, self._nlp.pipe(todo, batch_size=64), strict=True):
-            self._profiles[text] = profile(doc)
-        found = {text: self._profiles[text] for text in texts}
-        for text in found:
-            self._profiles.move_to_end(text)
-        while len(self._profiles) > _PROFILE_CACHE:
-            self._profiles.popitem(last=False)
+        with self._lock:
+            todo = [text for text in dict.fromkeys(texts) if text not in self._profiles]
+            for text, doc in zip(todo, self._nlp.pipe(todo, batch_size=64), strict=True):
+                self._profiles[text] = profile(doc)
+            found = {text: self._profiles[text] for text in texts}
+            for text in found:
+                self._profiles.move_to_end(text)
+            while len(self._profiles) > _PROFILE_CACHE:
+                self._profiles.popitem(last=False)
         return found
 
 
@@ -167,7 +170,7 @@ class CombinedRelationClassifier:
         """Score each pair, in input order."""
         if not pairs:
             return []
-        return [_scores(row) for row in self.predict_proba(pairs)]
+        return [scores_of(row) for row in self.predict_proba(pairs)]
 
     classify_symmetric = classify
 
@@ -200,7 +203,3 @@ def load_combined_classifier(pair_model: CrossEncoderPairModel, combiner_dir: pa
     return CombinedRelationClassifier(load_pair_reader(pair_model, combiner_dir, nlp),
                                       CombinerWeights.load(combiner_dir / COMBINER_FILE))
 
-
-def _scores(row: np.ndarray) -> RelationScores:
-    total = float(row.sum()) or 1.0
-    return RelationScores({kind: float(row[i]) / total for i, kind in enumerate(LABEL_ORDER)})
