@@ -1,5 +1,9 @@
-"""Sentences a speaker utters that assert nothing a fact-checker could check: requests for anonymity, refusals to
-comment, questions, and the procedural lines around a quote ("did not respond to a request for comment")."""
+"""Lines a speaker is given that assert nothing a fact-checker could check: requests for anonymity, refusals to
+comment, and the procedural lines around a quote ("did not respond to a request for comment").
+
+Questions stay: filtering them cost PolNeAR dev content F1 0.811 -> 0.807 (recall 0.742 -> 0.734; PolNeAR
+annotates a reported question as attributed content), and "X asked whether the plant was safe" can matter.
+"""
 from __future__ import annotations
 
 import re
@@ -17,6 +21,6 @@ _PROCEDURAL = re.compile(
 
 
 def is_non_claim(claim: str) -> bool:
-    """Whether a claim is a question or a procedural line rather than an assertion."""
+    """Whether a claim is a procedural line rather than an assertion."""
     text = claim.strip().strip("\"“”'‘’").strip()
-    return text.endswith("?") or _PROCEDURAL.search(text) is not None
+    return _PROCEDURAL.search(text) is not None
