@@ -9,6 +9,7 @@ NLI entailment / contradiction / neutral → corroborates / contradicts / discus
 from __future__ import annotations
 
 import csv
+import json
 import pathlib
 import re
 import sys
@@ -132,3 +133,13 @@ def mnli_examples(data_dir: pathlib.Path) -> list[Example]:
                     examples.append(Example(claim, other, NLI_LABELS[label], "mnli"))
     return examples
 
+
+
+NEWS_CONTRAST = pathlib.Path(__file__).resolve().parents[2] / "tests" / "data" / "news_contrast.jsonl"
+
+
+def news_contrast_examples(path: pathlib.Path = NEWS_CONTRAST) -> list[Example]:
+    """The hand-written news-contrast dev set (tests/data/news_contrast.md); `source` is the pair's category."""
+    with path.open(encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    return [Example(r["claim"], r["other"], r["label"], r["category"]) for r in rows]

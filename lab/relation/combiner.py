@@ -34,6 +34,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from lab.datasets.relation_pairs import (
+    NEWS_CONTRAST,
     NLI_LABELS,
     SNLI_IDS,
     Example,
@@ -41,9 +42,10 @@ from lab.datasets.relation_pairs import (
     counterfactual_examples,
     fnc_dev_examples,
     negational_rows,
+    news_contrast_examples,
     snli_examples,
 )
-from lab.paths import DEVDATA, MODELS_DIR, REPO_ROOT, RESULTS_DIR, SHARED_DATA
+from lab.paths import DEVDATA, MODELS_DIR, RESULTS_DIR, SHARED_DATA
 from lab.relation.embedding_cache import DEFAULT_CACHE, EmbeddingCache
 from lab.relation.metrics import NLI_ORDER, per_class_f1, to_nli
 from lab.relation.train_baseline import LABELS, expected_calibration_error
@@ -62,7 +64,6 @@ from service.domain.relation.cross_encoder import load_cross_encoder
 
 log = logging.getLogger("relation_combiner")
 
-NEWS_CONTRAST = REPO_ROOT / "tests" / "data" / "news_contrast.jsonl"
 ROWS_CACHE = DEVDATA / "combiner_rows"
 DEFAULT_OUT = MODELS_DIR / "relation_combiner"
 
@@ -147,11 +148,6 @@ def dev_sets(data_dir: pathlib.Path) -> dict[str, list[Example]]:
         **{f"anli_r{r}": anli_examples(data_dir, r) for r in (1, 2, 3)},
         **({"news_contrast": news_contrast_examples(NEWS_CONTRAST)} if NEWS_CONTRAST.exists() else {}),
     }
-
-
-def news_contrast_examples(path: pathlib.Path) -> list[Example]:
-    """The hand-checked news-contrast set (claim, other, label, category)."""
-    return [Example(r["claim"], r["other"], r["label"], r["category"]) for r in _jsonl(path)]
 
 
 def _jsonl(path: pathlib.Path) -> list[dict[str, str]]:

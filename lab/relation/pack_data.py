@@ -54,6 +54,7 @@ from lab.datasets.relation_pairs import (
     is_fnc_dev,
     mnli_examples,
     negational_rows,
+    news_contrast_examples,
     snli_examples,
 )
 from lab.paths import DEVDATA, SHARED_DATA
@@ -169,7 +170,8 @@ def build_eval_rows(
     """Return the evaluation sets as rows {"set", "claim", "other", "label"}, passages reduced as the service does.
 
     Sets: fnc1_dev (Body ID % 10 == 0, every row), snli_test, snli_negational_original and _edited (row i of one
-    is row i of the other), counterfactual all_combined test, anli_r1..r3 dev. For `lab.relation.score_rows` on a
+    is row i of the other), counterfactual all_combined test, anli_r1..r3 dev, and the hand-written news_contrast
+    set (tests/data/news_contrast.jsonl). For `lab.relation.score_rows` on a
     machine without ../shared; `lab.relation.evaluate` stays the reference on CPU.
     """
     sets: list[tuple[str, list[Example]]] = [
@@ -184,6 +186,7 @@ def build_eval_rows(
     sets.append(("cf_all_combined_test", counterfactual_examples(
         data_dir / "counterfactual-nli" / "all_combined" / "test.tsv", "cf_nli")))
     sets += [(f"anli_r{round_}", anli_examples(data_dir, round_)) for round_ in (1, 2, 3)]
+    sets.append(("news_contrast", news_contrast_examples()))
     examples = [(name, example) for name, members in sets for example in members]
     others = reduce_passages([(e.claim, e.other) for _, e in examples], EmbeddingCache(cache).encode, top_k)
     return [{"set": name, "claim": example.claim, "other": other, "label": example.label}

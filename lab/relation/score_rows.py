@@ -95,14 +95,43 @@ def score(model_dir: pathlib.Path, rows: Sequence[dict[str, str]], base: str | N
         if name == "fnc1_dev":
             results[name] = fnc_report(probs[members], gold)
             continue
+        if name == "news_contrast":  # four labels, claims both ways as served
+            results[name] = four_way_report(served[members], gold)
+            continue
         first, _ = nli_accuracy(probs[members], gold)
         as_served, correct[name] = nli_accuracy(served[members], gold)
         results[name] = {"pairs": len(members), "hypothesis_first": first, "as_served": as_served}
     if "snli_negational_original" in correct and "snli_negational_edited" in correct:
         results["snli_negational_both_correct_as_served"] = float(
             (correct["snli_negational_original"] & correct["snli_negational_edited"]).mean())
+    results["selection_mean"] = selection_mean(results)
     results["seconds"] = round(time.time() - started, 1)
     return results
+
+
+def four_way_report(probs: np.ndarray, gold_labels: Sequence[str]) -> dict[str, object]:
+    """Accuracy and macro-F1 (over the labels present) of four-label probabilities."""
+    gold = np.array([LABELS.index(label) for label in gold_labels])
+    predicted = probs.argmax(axis=1)
+    f1 = per_class_f1(gold, predicted, len(LABELS))
+    present = sorted(set(gold.tolist()))
+    return {"pairs": len(gold), "accuracy": float((predicted == gold).mean()),
+            "macro_f1": float(np.mean([f1[k] for k in present])), "per_class_f1": dict(zip(LABELS, f1, strict=True))}
+
+
+def selection_mean(results: dict[str, Any]) -> float | None:
+    """The relation issue's selection figure: the mean of FNC-1 dev macro-F1, SNLI test, counterfactual NLI,
+    ANLI dev (mean of r1-r3), the negation probe (mean of original and edited) and news-contrast accuracy, as
+    `lab.relation.combiner` computes it (NLI sets hypothesis first); None when a set is missing."""
+    try:
+        anli = float(np.mean([results[f"anli_r{r}"]["hypothesis_first"] for r in (1, 2, 3)]))
+        negation = (results["snli_negational_original"]["hypothesis_first"]
+                    + results["snli_negational_edited"]["hypothesis_first"]) / 2
+        return float(np.mean([results["fnc1_dev"]["macro_f1"], results["snli_test"]["hypothesis_first"],
+                              results["cf_all_combined_test"]["hypothesis_first"], anli, negation,
+                              results["news_contrast"]["accuracy"]]))
+    except KeyError:
+        return None
 
 
 def first_of_each_set(rows: Sequence[dict[str, str]], limit: int) -> list[dict[str, str]]:
