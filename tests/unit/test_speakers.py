@@ -123,6 +123,7 @@ PLANT_SPEAKERS = {
         "The plant never closed": ("Tomas Reyes", "person", "United Chemical Workers Union", "President"),
     },
     "mayor.txt": {
+        "Business as usual at Brennick": ("Elena Marsh", "person", "Port Alden", "mayor"),
         "The Brennick plant had kept operating": ("Elena Marsh", "person", "Port Alden", "mayor"),
         "Trucks have left the plant": ("Elena Marsh", "person", "Port Alden", "mayor"),
     },
@@ -138,3 +139,9 @@ def test_headline_nouns_roles_and_affiliations_resolve_to_the_named_speaker(extr
         (mention,) = [m for claim, m in found.items() if claim.startswith(prefix)]
         assert (mention.name, str(mention.kind), mention.affiliation, mention.role) == (
             speaker, kind, affiliation, role)
+
+
+def test_a_body_named_only_by_its_noun_is_an_organisation(extractor: StatementExtractor) -> None:
+    text = "Plant never closed, union says\n\nThe union said the plant kept working."
+    speakers = {(s.speaker.name, str(s.speaker.kind)) for s in extractor.extract(text, None).statements}
+    assert speakers == {("union", "organisation")}

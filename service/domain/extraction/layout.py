@@ -11,6 +11,7 @@ from typing import Any
 
 from service.domain.entities import Span
 from service.domain.extraction.candidates import Candidate
+from service.domain.extraction.roles import GENERIC_BODIES, PERSON_ROLES
 from service.domain.extraction.sources import person_in
 
 _LABEL = re.compile(r"^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):[ \t]+(?=\S)", re.MULTILINE)
@@ -21,6 +22,14 @@ _NOT_SPEAKER_LABELS = frozenset(
 _HEADLINE_SAYS = re.compile(
     r"^[ \t]*(?P<claim>[^\n]{12,}?),[ \t]+(?P<cue>says|say|claims|warns|insists)[ \t]+"
     r"(?P<who>[A-Z][\w.'’&-]*(?:[ \t]+[A-Z][\w.'’&-]*){0,3})[ \t]*$",
+    re.MULTILINE,
+)
+# "CLAIM, WHO says": WHO capitalised words or a role or body noun ("Business as usual at Brennick, mayor says").
+_WHO_WORDS = "|".join(sorted(GENERIC_BODIES | PERSON_ROLES | {"officials", "police", "experts", "residents"}))
+_HEADLINE_WHO_SAYS = re.compile(
+    r"^[ \t]*(?P<claim>[^\n]{12,}?),[ \t]+"
+    rf"(?P<who>(?:[A-Z][\w.'’&-]*[ \t]+){{0,3}}(?:[A-Z][\w.'’&-]*|(?:{_WHO_WORDS})))[ \t]+"
+    r"(?P<cue>says|say|claims|warns|insists)[ \t]*$",
     re.MULTILINE,
 )
 _DASH_SIGNATURE = re.compile(r"[―—][ \t]*([A-Z][^\n―—“”\"]{1,60}?)[ \t.]*$", re.MULTILINE)
@@ -62,9 +71,11 @@ def from_labels(doc: Any) -> list[Candidate]:
 
 
 def from_headline_says(doc: Any) -> list[Candidate]:
-    """Return a headline line of the form "Russian Claim ... Is False, says US" (the parse of a title is unreliable)."""
+    """Return a headline line "Russian Claim ... Is False, says US" or "Business as usual at Brennick, mayor says"
+    (the parse of a title is unreliable)."""
     found: list[Candidate] = []
-    for match in _HEADLINE_SAYS.finditer(doc.text):
+    matches = [*_HEADLINE_SAYS.finditer(doc.text), *_HEADLINE_WHO_SAYS.finditer(doc.text)]
+    for match in sorted(matches, key=lambda m: m.start()):
         name = doc.char_span(*match.span("who"), alignment_mode="expand")
         if name is None or len(match.group("claim").split()) < 3:
             continue

@@ -45,7 +45,8 @@ class SpeakerView:
 
 
 def canonical_speakers(views: Sequence[SpeakerView]) -> dict[int, int]:
-    """Map each speaker index to the index of the speaker it stands for (itself when none fits uniquely)."""
+    """Map each speaker index to the index of the speaker it stands for (itself when none fits uniquely); a body
+    noun left alone ("union") is made an organisation."""
     mapping = {i: i for i in range(len(views))}
     for i, view in enumerate(views):
         word = _single_word(view.name)
@@ -60,6 +61,8 @@ def canonical_speakers(views: Sequence[SpeakerView]) -> dict[int, int]:
             continue
         if len(found) == 1:
             mapping[i] = found[0]
+        elif word in GENERIC_BODIES:
+            view.kind = SpeakerKind.ORGANISATION  # "union" alone is a body, whatever the parse made of it
     return mapping
 
 

@@ -194,9 +194,9 @@ class DocumentSpeakers:
         "the mayor") to the one speaker it stands for (`service.domain.extraction.roles`); returns the mapping."""
         views = [SpeakerView(e.name, e.kind, e.affiliation, e.role, e.aliases, e.unnamed) for e in self._entries]
         complete_affiliations(views)
-        for entry, view in zip(self._entries, views, strict=True):
-            entry.affiliation, entry.role = view.affiliation, view.role
         mapping = canonical_speakers(views)
+        for entry, view in zip(self._entries, views, strict=True):
+            entry.affiliation, entry.role, entry.kind = view.affiliation, view.role, view.kind
         for short, full in mapping.items():
             if short != full:
                 self._entries[full].aliases.extend([self._entries[short].name, *self._entries[short].aliases])
