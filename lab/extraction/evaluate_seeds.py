@@ -8,7 +8,7 @@ matches predicted to gold statements one-to-one by claim-span overlap, prints JS
 Figures: statement precision / recall / F1 (a prediction matches a gold statement when their claim spans
 overlap; the assignment maximises total overlap); among matched pairs, speaker accuracy (normalised name
 equal to the gold name or one of its aliases, or rapidfuzz token_set_ratio >= 90), strict speaker accuracy
-(canonical name only), affiliation, speaker kind and exact date accuracy, speaker-span overlap, and the mean
+(canonical name only), affiliation, role, speaker kind and exact date accuracy, speaker-span overlap, and the mean
 token F1 of the claim spans (as the shared referee computes content token F1) and of the claim texts.
 """
 from __future__ import annotations
@@ -59,6 +59,7 @@ class Predicted:
     speaker: str
     kind: str | None
     affiliation: str | None
+    role: str | None
     speaker_span: tuple[int, int] | None
     date: str | None
 
@@ -73,6 +74,7 @@ class Counts:
     speaker: int = 0
     speaker_strict: int = 0
     affiliation: int = 0
+    role: int = 0
     kind: int = 0
     date: int = 0
     speaker_span: int = 0
@@ -108,6 +110,7 @@ class Counts:
             "speaker_accuracy": share(self.speaker, m),
             "speaker_accuracy_strict": share(self.speaker_strict, m),
             "affiliation_accuracy": share(self.affiliation, m),
+            "role_accuracy": share(self.role, m),
             "speaker_kind_accuracy": share(self.kind, m),
             "date_accuracy": share(self.date, m),
             "speaker_span_accuracy": share(self.speaker_span, self.speaker_span_gold),
@@ -222,6 +225,14 @@ def load_extractor(spec: str) -> Extractor:
     return factory()
 
 
+def same_role(predicted: str | None, gold: str | None) -> bool:
+    """Roles agree when both are absent or equal but for case and hyphens ("Secretary-General", "secretary general")."""
+    def canonical(role: str | None) -> str:
+        return re.sub(r"[\s-]+", " ", role or "").strip().casefold()
+
+    return canonical(predicted) == canonical(gold)
+
+
 def flatten(statement: Any) -> Predicted:
     """Turn an `ExtractedStatement` into the fields the evaluator compares."""
     speaker = statement.speaker
@@ -233,6 +244,7 @@ def flatten(statement: Any) -> Predicted:
         speaker=getattr(speaker, "name", "") or "",
         kind=str(kind) if kind is not None else None,
         affiliation=getattr(speaker, "affiliation", None),
+        role=getattr(speaker, "role", None),
         speaker_span=(span.start, span.end) if span is not None else None,
         date=statement.date.isoformat() if statement.date is not None else None,
     )
@@ -294,6 +306,7 @@ def score_document(
         counts.speaker += checks["speaker"]
         counts.speaker_strict += same_name(pred.speaker, gold["speaker"])
         counts.affiliation += checks["affiliation"]
+        counts.role += same_role(pred.role, gold.get("role"))
         counts.kind += pred.kind == gold.get("speaker_kind")
         counts.date += checks["date"]
         kind = mention_kind(gold.get("speaker_mention"), gold["speaker"])
