@@ -226,9 +226,11 @@ def load_extractor(spec: str) -> Extractor:
 
 
 def same_role(predicted: str | None, gold: str | None) -> bool:
-    """Roles agree when both are absent or equal but for case and hyphens ("Secretary-General", "secretary general")."""
+    """Roles agree when both are absent or equal but for case, hyphens and word order of the one title written both
+    ways ("Secretary-General", "secretary general", "general secretary")."""
     def canonical(role: str | None) -> str:
-        return re.sub(r"[\s-]+", " ", role or "").strip().casefold()
+        text = re.sub(r"[\s-]+", " ", role or "").strip().casefold()
+        return text.replace("general secretary", "secretary general")
 
     return canonical(predicted) == canonical(gold)
 
@@ -302,12 +304,14 @@ def score_document(
             "speaker": same_name(pred.speaker, gold["speaker"], gold.get("speaker_aliases", [])),
             "affiliation": same_affiliation(pred.affiliation, gold),
             "date": pred.date == gold.get("date"),
+            "role": same_role(pred.role, gold.get("role")),
+            "kind": pred.kind == gold.get("speaker_kind"),
         }
         counts.speaker += checks["speaker"]
         counts.speaker_strict += same_name(pred.speaker, gold["speaker"])
         counts.affiliation += checks["affiliation"]
-        counts.role += same_role(pred.role, gold.get("role"))
-        counts.kind += pred.kind == gold.get("speaker_kind")
+        counts.role += checks["role"]
+        counts.kind += checks["kind"]
         counts.date += checks["date"]
         kind = mention_kind(gold.get("speaker_mention"), gold["speaker"])
         if kind is not None:
@@ -326,6 +330,8 @@ def score_document(
                 "gold_span": list(gold_span), "claim": gold["claim"], "wrong": wrong,
                 "speaker": [pred.speaker, gold["speaker"]],
                 "affiliation": [pred.affiliation, gold.get("affiliation")],
+                "role": [pred.role, gold.get("role")],
+                "kind": [pred.kind, gold.get("speaker_kind")],
                 "date": [pred.date, gold.get("date")]})
     matched_p = {i for i, _ in pairs}
     matched_g = {j for _, j in pairs}

@@ -17,6 +17,7 @@ import re
 import unicodedata
 
 from service.domain.entities import SpeakerKind, SpeakerMention
+from service.domain.extraction.titles import ROLE_HEADS
 
 # Country name -> adjective used in body names; every other surface form maps onto these.
 COUNTRY_ADJECTIVES: dict[str, str] = {
@@ -173,6 +174,17 @@ _ANONYMOUS_HEADS = {
     "advisors",
 }
 _HONORIFICS = re.compile(r"^(?:Mr|Mrs|Ms|Miss|Dr|Prof|Sir|Gen|Col|Lt|Adm)\.?\s+")
+# Titles spaCy often keeps inside a PERSON entity ("Councillor Sarah Whitcombe"); the description keeps them.
+_TITLES = re.compile(r"^(?:Councillor|Councilor|Cllr|Senator|Judge|Detective|Inspector|Sergeant|Superintendent"
+                     r"|Professor|Mayor|Governor)\.?\s+(?=[A-Z])")
+# "Consumer group Fair Basket", "Campaign group Open Roads": the body's name follows a description of its kind.
+_KIND_OF_BODY = re.compile(r"^[A-Z][a-z]+\s+(?:group|charity|organi[sz]ation|watchdog|firm|company|network)\s+"
+                           r"(?=[A-Z])")
+# An indefinite description names no one: "a hospital doctor", "two people familiar with the talks".
+_INDEFINITE = re.compile(r"^(?:a|an|one|two|three|four|several|some)\s+(?!of\b)[a-z]", re.IGNORECASE)
+# "Nadia Rourke, Brightway's head of product safety" / "Its director, Ines Barrow" when the parse found no PERSON.
+_NAME = r"[A-Z][a-z]+(?:\s+[A-Z][a-z'-]+){1,2}"
+_APPOSED_NAME = (re.compile(rf"^(?P<name>{_NAME}),\s+\S"), re.compile(rf",\s+(?P<name>{_NAME})$"))
 ARTICLES = re.compile(r"^(?:the|a|an|one|another|two|three|several|some)\s+", re.IGNORECASE)
 PRONOUNS = {
     "he": "m",
@@ -280,6 +292,7 @@ def clean_person_name(name: str) -> str:
     """Return a person's name without honorific, possessive or surrounding punctuation."""
     name = normalise_text(name)
     name = _HONORIFICS.sub("", name)
+    name = _TITLES.sub("", name)
     name = re.sub(r"'s?$", "", name)
     return name.strip()
 
@@ -294,15 +307,29 @@ def parse_mention(text: str, person_name: str | None = None) -> SpeakerMention:
         return SpeakerMention(
             name=name, kind=SpeakerKind.PERSON, affiliation=affiliation, role=role, aliases=(surface,)
         )
+    apposed = _apposed_name(surface)
+    if apposed:
+        return parse_mention(surface, apposed)
     bare = ARTICLES.sub("", surface)
     head = bare.split()[-1].casefold() if bare else ""
-    if head in _ANONYMOUS_HEADS:
+    if head in _ANONYMOUS_HEADS or (_INDEFINITE.match(surface) and not re.search(r"\s[A-Z]", surface)):
         name = _canonical_description(bare)
         affiliation = _body_in(bare) or _ministry_in(bare) or country_of(bare)
         return SpeakerMention(
             name=name, kind=SpeakerKind.ANONYMOUS, affiliation=affiliation, aliases=(surface,)
         )
     return _organisation(surface)
+
+
+def _apposed_name(surface: str) -> str | None:
+    """The person's name in a description set off by a comma, when the other part holds a role word."""
+    for pattern in _APPOSED_NAME:
+        found = pattern.search(surface)
+        if found:
+            rest = surface.replace(found.group("name"), " ")
+            if any(word.casefold().strip(",.") in ROLE_HEADS for word in rest.split()):
+                return found.group("name")
+    return None
 
 
 def _canonical_description(text: str) -> str:
@@ -313,7 +340,7 @@ def _canonical_description(text: str) -> str:
 
 
 def _organisation(surface: str) -> SpeakerMention:
-    bare = ARTICLES.sub("", surface)
+    bare = _KIND_OF_BODY.sub("", ARTICLES.sub("", surface))
     ministry = _ministry_in(bare)
     if ministry and _DEPARTMENT_RE and re.search(r"ministry", bare, re.IGNORECASE) and len(bare.split()) <= 6:
         return SpeakerMention(

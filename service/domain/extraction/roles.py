@@ -13,16 +13,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain.entities import SpeakerKind
+from service.domain.extraction.titles import ROLE_MODIFIERS, Title, implied_body_noun, read_title
 
 GENERIC_BODIES = frozenset({
     "union", "ministry", "government", "police", "army", "company", "council", "department", "agency", "court",
     "party", "commission", "authority", "military", "regulator", "firm", "committee", "federation",
-    "association", "coalition", "alliance", "cabinet", "parliament", "congress", "senate",
+    "association", "coalition", "alliance", "cabinet", "parliament", "congress", "senate", "office", "service",
 })
 PERSON_ROLES = frozenset({
     "mayor", "governor", "president", "spokeswoman", "spokesman", "spokesperson", "minister", "chairman",
     "chairwoman", "chair", "chief", "director", "head", "secretary", "senator", "judge", "prosecutor", "sheriff",
     "ceo", "manager", "supervisor", "leader", "commander", "editor", "founder", "owner",
+})
+LEADING_ROLES = frozenset({"leader", "head", "chief", "boss"})
+TOP_ROLES = frozenset({
+    "president", "chair", "chairman", "chairwoman", "secretary", "secretary-general", "leader", "head", "director",
+    "executive", "ceo", "founder",
 })
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _PROPER = r"[A-Z][\w.&'’-]*"
@@ -49,14 +55,19 @@ def canonical_speakers(views: Sequence[SpeakerView]) -> dict[int, int]:
     noun left alone ("union") is made an organisation."""
     mapping = {i: i for i in range(len(views))}
     for i, view in enumerate(views):
-        word = _single_word(view.name)
+        word = _single_word(view.name) or _generic_description(view.name)
         if word in GENERIC_BODIES:
+            wanted = {_stem(w) for w in _ARTICLE.sub("", view.name).split()}
             found = [j for j, other in enumerate(views) if j != i and other.kind is SpeakerKind.ORGANISATION
-                     and len(other.name.split()) > 1 and re.search(rf"\b{word}\b", other.name, re.IGNORECASE)]
-        elif word in PERSON_ROLES or (view.unnamed and view.role):
-            role = word if word in PERSON_ROLES else (view.role or "").casefold()
-            found = [j for j, other in enumerate(views) if j != i and other.kind is SpeakerKind.PERSON
-                     and not other.unnamed and _holds_role(other, role)]
+                     and len(other.name.split()) > 1 and not other.name.islower()
+                     and wanted <= {_stem(w) for w in other.name.split()}]
+        elif word in PERSON_ROLES or (view.unnamed and view.role) or _role_description(view):
+            role = word if word in PERSON_ROLES else (view.role or _role_description(view) or "").casefold()
+            named = [j for j, other in enumerate(views) if j != i and other.kind is SpeakerKind.PERSON
+                     and not other.unnamed]
+            found = [j for j in named if _holds_role(views[j], role)]
+            if not found and role.split()[-1] in LEADING_ROLES:
+                found = [j for j in named if _leads(views[j], _qualifiers(view))]
         else:
             continue
         if len(found) == 1:
@@ -66,18 +77,102 @@ def canonical_speakers(views: Sequence[SpeakerView]) -> dict[int, int]:
     return mapping
 
 
+def _generic_description(name: str) -> str:
+    """The body noun of a lower-case description of a body ("electoral commission" -> "commission"), else ""."""
+    words = _ARTICLE.sub("", name.strip()).split()
+    if name.islower() and 1 < len(words) <= 3 and words[-1] in GENERIC_BODIES:
+        return words[-1]
+    return ""
+
+
+def _role_description(view: SpeakerView) -> str | None:
+    """ "fire chief" when an organisation-like speaker's name is a role phrase, else None."""
+    if view.kind is SpeakerKind.PERSON and not view.unnamed:
+        return None
+    words = _ARTICLE.sub("", view.name.strip()).casefold().split()
+    return " ".join(words) if 1 < len(words) <= 3 and words[-1] in PERSON_ROLES else None
+
+
+def _qualifiers(view: SpeakerView) -> set[str]:
+    """The words beside a leading role in a speaker's mentions: "The union leader" -> {"union"}."""
+    words = {_stem(w) for alias in view.aliases for w in _ARTICLE.sub("", alias).split()}
+    return {w for w in words if w and w not in PERSON_ROLES and w not in {"the", "a", "an", "its", "their"}}
+
+
+def _leads(view: SpeakerView, qualifiers: set[str]) -> bool:
+    """Whether a person holds a top role in a body the qualifiers name (the union's president, the parents' chair)."""
+    if not qualifiers or not view.role or view.role.casefold().split()[-1] not in TOP_ROLES:
+        return False
+    described = {_stem(w) for text in (view.affiliation or "", *view.aliases) for w in text.split()}
+    return qualifiers <= described
+
+
+def _stem(word: str) -> str:
+    word = word.casefold().strip(",.").replace("’", "'").removesuffix("'s").removesuffix("'")
+    return word.removesuffix("s") if len(word) > 3 else word
+
+
 def complete_affiliations(views: Sequence[SpeakerView]) -> None:
-    """Give each person without an affiliation (and role) the ones their own descriptions name."""
-    bodies = [v.name for v in views if v.kind is SpeakerKind.ORGANISATION and len(v.name.split()) > 1]
+    """Give each person without an affiliation (and role) the ones their own descriptions name
+    (`service.domain.extraction.titles`), and an anonymous source the body its description names by a noun
+    ("a council official")."""
+    bodies = list(dict.fromkeys(
+        v.name for v in views if v.kind is SpeakerKind.ORGANISATION and len(v.name.split()) > 1))
     for view in views:
+        if view.kind is SpeakerKind.ANONYMOUS and view.affiliation is None:
+            view.affiliation = _body_by_noun(_generic_noun(view.name), bodies)
         if view.kind is not SpeakerKind.PERSON:
             continue
+        for alias in view.aliases:
+            title = read_title(alias, view.name)
+            _complete_from_title(view, title, bodies)
+            if title.its and view.affiliation is None:
+                view.affiliation = _body_before(views, view)
         for alias in view.aliases:
             place, role = _prenominal(alias)
             if role and view.role is None:
                 view.role = role
+            if place and place.casefold() in ROLE_MODIFIERS:
+                place = None  # "Fire chief Owen Barclay": a role, not a place
             if view.affiliation is None:
                 view.affiliation = _named_body(alias, view.name) or _generic_body(alias, bodies) or place
+
+
+def _complete_from_title(view: SpeakerView, title: Title, bodies: Sequence[str]) -> None:
+    if title.role and view.role is None:
+        view.role = title.role
+    noun = title.body_noun or implied_body_noun(title.role or view.role)
+    body = _full_body(title.body, bodies) if title.body else _body_by_noun(noun, bodies)
+    if body and (view.affiliation is None or _extends(body, view.affiliation)):
+        view.affiliation = body
+
+
+def _body_before(views: Sequence[SpeakerView], person: SpeakerView) -> str | None:
+    """The organisation named last before a person (speakers are in order of first mention)."""
+    before = [v for v in views[: list(views).index(person)] if v.kind is SpeakerKind.ORGANISATION]
+    return before[-1].name if before else None
+
+
+def _full_body(name: str, bodies: Sequence[str]) -> str:
+    """A short name the document gives in full elsewhere ("Brightway" -> "Brightway Appliances")."""
+    longer = [b for b in bodies if b != name and b.casefold().startswith(name.casefold() + " ")
+              and all(w[:1].isupper() for w in b.split())]
+    return longer[0] if len(longer) == 1 else name
+
+
+def _extends(new: str, old: str) -> bool:
+    return len(new) > len(old) and new.casefold().startswith(old.casefold())
+
+
+def _generic_noun(description: str) -> str | None:
+    return next((w for w in reversed(description.casefold().split()) if w in GENERIC_BODIES), None)
+
+
+def _body_by_noun(noun: str | None, bodies: Sequence[str]) -> str | None:
+    if noun is None:
+        return None
+    matches = [b for b in bodies if re.search(rf"\b{noun}\b", b, re.IGNORECASE) and not b.islower()]
+    return matches[0] if len(matches) == 1 else None
 
 
 def _single_word(name: str) -> str:
