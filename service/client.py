@@ -61,9 +61,10 @@ class Client:
 
     # --- matching and relations ---------------------------------------------------------------------------
 
-    def match(self, text: str, top_k: int | None = None) -> JSON:
-        """Stored statements and fact-checks matching the claims of a text, best first."""
-        return self._call("POST", "/v1/claims/match", {"text": text, "top_k": top_k})
+    def match(self, text: str, top_k: int | None = None, relations: bool = True) -> JSON:
+        """Stored statements and fact-checks matching the claims of a text, best first (`relations=False`: no
+        relation labels, faster)."""
+        return self._call("POST", "/v1/claims/match", {"text": text, "top_k": top_k, "relations": relations})
 
     def classify(self, pairs: list[tuple[str, str]]) -> JSON:
         """The relation of each (claim, other) pair."""

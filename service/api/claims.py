@@ -48,7 +48,8 @@ class MatchClaims(MethodView):
     def post(self, body: dict[str, Any]) -> list[Match]:
         """Find stored statements and imported fact-checks that match the claims of a text; stores nothing."""
         rt = runtime()
-        return match_claim(rt, body["text"], body["top_k"] or rt.settings.match_top_k, body["published_at"])
+        return match_claim(rt, body["text"], body["top_k"] or rt.settings.match_top_k, body["published_at"],
+                           relations=body["relations"])
 
 
 @blp.route("/claimreviews")

@@ -32,18 +32,19 @@ class Match:
     query: str
     similarity: float
     score: float
-    relation: RelationScores
+    relation: RelationScores | None  # None when the caller skipped the relation model
     statement: Statement | None = None
     fact_check: StoredFactCheck | None = None
 
 
-def match_claim(runtime: Runtime, text: str, top_k: int, published_at: dt.date | None = None) -> list[Match]:
+def match_claim(runtime: Runtime, text: str, top_k: int, published_at: dt.date | None = None, *,
+                relations: bool = True) -> list[Match]:
     """Match the claims of a text (or the text itself as one claim) against stored statements and fact-checks.
 
     Dense (MiniLM) and lexical (full-text) retrieval, fused by the trained ranker, then the relation model
-    labels the best `top_k`.
+    labels the best `top_k` (unless `relations` is false).
     """
-    return _matches(runtime, rank_candidates(runtime, text, published_at)[:top_k])
+    return _matches(runtime, rank_candidates(runtime, text, published_at)[:top_k], relations)
 
 
 def rank_candidates(runtime: Runtime, text: str, published_at: dt.date | None = None
@@ -124,26 +125,27 @@ def _similarities(index: SearchIndex, keys: np.ndarray, vector: np.ndarray,
 
 
 def _fill_texts(runtime: Runtime, candidates: Sequence[Candidate]) -> None:
-    """The ranker's fuzzy features need the texts: one query per kind."""
-    statements = {s.id: s for s in runtime.store.get_statements([c.key for c in candidates if c.kind == STATEMENT])}
-    checks = {f.id: f for f in runtime.store.get_fact_checks([c.key for c in candidates if c.kind == FACT_CHECK])}
+    """The ranker's fuzzy features need the texts (claims, fact-check titles), not the whole rows."""
+    claims = runtime.store.statement_claims([c.key for c in candidates if c.kind == STATEMENT])
+    checks = runtime.store.fact_check_texts([c.key for c in candidates if c.kind == FACT_CHECK])
     for candidate in candidates:
-        if candidate.kind == STATEMENT and candidate.key in statements:
-            candidate.claim = statements[candidate.key].claim
+        if candidate.kind == STATEMENT and candidate.key in claims:
+            candidate.claim = claims[candidate.key]
         elif candidate.kind == FACT_CHECK and candidate.key in checks:
-            check = checks[candidate.key].fact_check
-            candidate.claim, candidate.title = check.claim, check.title
+            candidate.claim, candidate.title = checks[candidate.key]
 
 
-def _matches(runtime: Runtime, ranked: Sequence[tuple[float, str, Candidate]]) -> list[Match]:
+def _matches(runtime: Runtime, ranked: Sequence[tuple[float, str, Candidate]], relations: bool) -> list[Match]:
     statements = {s.id: s for s in runtime.store.get_statements(
         [c.key for _, _, c in ranked if c.kind == STATEMENT])}
     checks = {f.id: f for f in runtime.store.get_fact_checks([c.key for _, _, c in ranked if c.kind == FACT_CHECK])}
-    relations = runtime.models.classifier.classify([(query, c.claim) for _, query, c in ranked])
+    labels: Sequence[RelationScores | None] = (
+        runtime.models.classifier.classify([(query, c.claim) for _, query, c in ranked]) if relations
+        else [None] * len(ranked))
     return [
         Match(query, c.similarity, score, relation, statements.get(c.key) if c.kind == STATEMENT else None,
               checks.get(c.key) if c.kind == FACT_CHECK else None)
-        for (score, query, c), relation in zip(ranked, relations, strict=True)
+        for (score, query, c), relation in zip(ranked, labels, strict=True)
     ]
 
 

@@ -93,6 +93,15 @@ def test_a_tweet_matches_the_fact_check_of_its_claim(checked: FlaskClient) -> No
     assert best["score"] > body["matches"][-1]["score"]
 
 
+def test_matches_without_relation_labels_are_the_same_matches(checked: FlaskClient) -> None:
+    labelled = checked.post("/v1/claims/match", json={"text": TWEET, "top_k": 3}).get_json()["matches"]
+    bare = checked.post("/v1/claims/match", json={"text": TWEET, "top_k": 3, "relations": False}).get_json()
+    assert [m["relation"] for m in bare["matches"]] == [None] * len(labelled)
+    assert [{**m, "relation": None} for m in labelled] == bare["matches"]
+    wrong = checked.post("/v1/claims/match", json={"text": TWEET, "relations": "sometimes"})
+    assert wrong.status_code == 422 and "relations" in wrong.get_json()["errors"]["json"]
+
+
 def test_claims_search_speaks_googles_shape_and_pages(checked: FlaskClient) -> None:
     first = checked.get("/v1/claims:search?query=coronavirus+cure&pageSize=1&key=GOOGLE-KEY").get_json()
     (claim,) = first["claims"]

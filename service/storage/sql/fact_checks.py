@@ -70,6 +70,15 @@ class FactCheckRows(SqlBase):
             by_id = {r["id"]: _fact_check(r) for r in rows.mappings()}
         return [by_id[i] for i in fact_check_ids if i in by_id]
 
+    def fact_check_texts(self, fact_check_ids: Sequence[int]) -> dict[int, tuple[str, str | None]]:
+        """(claim, title) of the stored fact-checks among these ids (claim matching reads only them)."""
+        if not fact_check_ids:
+            return {}
+        with self._connect() as c:
+            rows = c.execute(sa.select(claim_reviews.c.id, claim_reviews.c.claim, claim_reviews.c.title)
+                             .where(claim_reviews.c.id.in_(list(fact_check_ids)))).all()
+        return {int(r[0]): (r[1], r[2]) for r in rows}
+
     def list_fact_checks(self, limit: int, offset: int, publisher_site: str | None = None
                          ) -> tuple[list[StoredFactCheck], int]:
         """Page through fact-checks, newest review first, optionally from one publisher's site."""

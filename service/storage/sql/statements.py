@@ -58,6 +58,15 @@ class StatementRows(SqlBase):
         with self._connect() as c:
             return [_statement(r) for r in c.execute(query).mappings().all()]
 
+    def statement_claims(self, statement_ids: Sequence[int]) -> dict[int, str]:
+        """The claims of the stored statements among these ids (claim matching reads only them)."""
+        if not statement_ids:
+            return {}
+        with self._connect() as c:
+            rows = c.execute(sa.select(statements.c.id, statements.c.claim)
+                             .where(statements.c.id.in_(list(statement_ids)))).all()
+        return {int(r[0]): r[1] for r in rows}
+
     def statements_of_document(self, document_id: int) -> list[Statement]:
         """Return every statement of a document, in text order."""
         query = self._statement_query().where(statements.c.document_id == document_id)
