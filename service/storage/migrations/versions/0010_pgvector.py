@@ -30,8 +30,9 @@ _BATCH = 2_000
 def upgrade() -> None:
     connection = op.get_bind()
     if not pgvector_available(connection):
-        logger.warning("pgvector is not available on this database (%s): vectors stay in each worker's "
-                       "in-process index", connection.dialect.name)
+        log = logger.warning if connection.dialect.name == "postgresql" else logger.info
+        log("pgvector is not available on this database (%s): vectors stay in each worker's in-process index",
+            connection.dialect.name)
         return
     op.execute("CREATE EXTENSION IF NOT EXISTS vector")
     for table, column, source in VECTOR_COLUMNS:
