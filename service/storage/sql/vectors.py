@@ -79,9 +79,11 @@ class PgVectorIndex:
                        .scalar_one())
 
     def __len__(self) -> int:
+        # Every row has a claim vector (its bytes are NOT NULL), so the claim indexes count rows, which PostgreSQL
+        # answers from the primary key; only the title index, whose vectors may be missing, counts the column.
+        where = "" if self._source == "embedding" else f" WHERE {self._column} IS NOT NULL"
         with self._db.connect() as c:
-            return int(c.execute(sa.text(
-                f"SELECT count(*) FROM {self._table} WHERE {self._column} IS NOT NULL")).scalar_one())
+            return int(c.execute(sa.text(f"SELECT count(*) FROM {self._table}{where}")).scalar_one())
 
     def memory_bytes(self) -> int:
         return 0  # nothing held in the process
