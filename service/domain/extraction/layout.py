@@ -11,8 +11,8 @@ from typing import Any
 
 from service.domain.entities import Span
 from service.domain.extraction.candidates import Candidate
-from service.domain.extraction.roles import GENERIC_BODIES, PERSON_ROLES
 from service.domain.extraction.sources import person_in
+from service.domain.extraction.titles import GENERIC_BODIES, PERSON_ROLES
 
 _LABEL = re.compile(r"^[ \t\"“]*([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,2}):[ \t]+(?=\S)", re.MULTILINE)
 _NOT_SPEAKER_LABELS = frozenset(

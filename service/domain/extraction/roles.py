@@ -13,18 +13,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from service.domain.entities import SpeakerKind
-from service.domain.extraction.titles import ROLE_MODIFIERS, Title, implied_body_noun, read_title
+from service.domain.extraction.titles import (
+    GENERIC_BODIES,
+    PERSON_ROLES,
+    ROLE_MODIFIERS,
+    Title,
+    implied_body_noun,
+    read_title,
+)
 
-GENERIC_BODIES = frozenset({
-    "union", "ministry", "government", "police", "army", "company", "council", "department", "agency", "court",
-    "party", "commission", "authority", "military", "regulator", "firm", "committee", "federation",
-    "association", "coalition", "alliance", "cabinet", "parliament", "congress", "senate", "office", "service",
-})
-PERSON_ROLES = frozenset({
-    "mayor", "governor", "president", "spokeswoman", "spokesman", "spokesperson", "minister", "chairman",
-    "chairwoman", "chair", "chief", "director", "head", "secretary", "senator", "judge", "prosecutor", "sheriff",
-    "ceo", "manager", "supervisor", "leader", "commander", "editor", "founder", "owner",
-})
 LEADING_ROLES = frozenset({"leader", "head", "chief", "boss"})
 TOP_ROLES = frozenset({
     "president", "chair", "chairman", "chairwoman", "secretary", "secretary-general", "leader", "head", "director",

@@ -15,16 +15,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ROLE_HEADS = frozenset({
+GENERIC_BODIES = frozenset({
+    "union", "ministry", "government", "police", "army", "company", "council", "department", "agency", "court",
+    "party", "commission", "authority", "military", "regulator", "firm", "committee", "federation",
+    "association", "coalition", "alliance", "cabinet", "parliament", "congress", "senate", "office", "service",
+})
+PERSON_ROLES = frozenset({
     "mayor", "governor", "president", "spokeswoman", "spokesman", "spokesperson", "minister", "chairman",
     "chairwoman", "chair", "chief", "director", "head", "secretary", "senator", "judge", "prosecutor", "sheriff",
-    "ceo", "manager", "supervisor", "leader", "commander", "editor", "founder", "owner", "officer", "executive",
-    "epidemiologist", "lawyer", "attorney", "candidate", "councillor", "councilor", "justice", "superintendent",
-    "inspector", "detective", "agent", "coach", "economist", "analyst", "scientist", "professor", "researcher",
-    "treasurer", "adviser", "advisor", "ambassador", "envoy", "commissioner", "administrator", "principal",
-    "headteacher", "teacher", "doctor", "surgeon", "physician", "nurse", "general", "colonel", "captain",
-    "lawmaker", "mp", "chancellor", "vice-president", "deputy", "representative", "negotiator", "organiser",
-    "organizer", "trustee", "partner", "sprinter", "player", "striker", "athlete", "campaigner", "activist",
+    "ceo", "manager", "supervisor", "leader", "commander", "editor", "founder", "owner",
+})
+ROLE_HEADS = PERSON_ROLES | frozenset({
+    "officer", "executive", "epidemiologist", "lawyer", "attorney", "candidate", "councillor", "councilor",
+    "justice", "superintendent", "inspector", "detective", "agent", "coach", "economist", "analyst", "scientist",
+    "professor", "researcher", "treasurer", "adviser", "advisor", "ambassador", "envoy", "commissioner",
+    "administrator", "principal", "headteacher", "teacher", "doctor", "surgeon", "physician", "nurse", "general",
+    "colonel", "captain", "lawmaker", "mp", "chancellor", "vice-president", "deputy", "representative", "negotiator",
+    "organiser", "organizer", "trustee", "partner", "sprinter", "player", "striker", "athlete", "campaigner",
+    "activist",
 })
 # Lower-case words that belong to a role when written first in a sentence ("Fire chief Owen Barclay").
 ROLE_MODIFIERS = frozenset({
@@ -153,9 +161,6 @@ def _title(role: str, body: str) -> Title:
     return Title(role=role, body=body)
 
 
-_GENERIC_NOUNS = frozenset({
-    "union", "ministry", "government", "police", "army", "company", "council", "department", "agency", "court",
-    "party", "commission", "authority", "military", "regulator", "firm", "committee", "federation",
-    "association", "coalition", "alliance", "cabinet", "parliament", "congress", "senate", "school", "hospital",
-    "club", "group", "board", "bank", "university", "institute", "office", "service", "league",
+_GENERIC_NOUNS = GENERIC_BODIES | frozenset({
+    "school", "hospital", "club", "group", "board", "bank", "university", "institute", "league",
 })

@@ -13,6 +13,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from service.domain.embedding import EMBEDDING_DIM
 from service.storage.vector_index import EmbeddingFeed, Neighbour
 
 # (table, halfvec column, float32 bytes column it mirrors)
@@ -97,7 +98,7 @@ class PgVectorIndex:
 
     def vectors_of(self, keys: np.ndarray) -> np.ndarray:
         """The (n, 384) stored float32 vectors of these keys; a zero row for a key without one."""
-        out = np.zeros((len(keys), 384), dtype=np.float32)
+        out = np.zeros((len(keys), EMBEDDING_DIM), dtype=np.float32)
         wanted = [int(k) for k in np.asarray(keys).tolist()]
         if not wanted:
             return out
