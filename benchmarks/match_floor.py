@@ -117,6 +117,20 @@ def store_fact_checks(url: str, items: list[Any]) -> float:
     return time.perf_counter() - start
 
 
+def stored_fact_checks(url: str) -> int:
+    """How many fact-checks the store at url holds (0 before its first migration)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as c:
+            return int(c.execute(sa.text("SELECT count(*) FROM claim_reviews")).scalar_one())
+    except sa.exc.DBAPIError:
+        return 0
+    finally:
+        engine.dispose()
+
+
 def synthetic(rng: np.random.Generator, real: list[Any], words: ClaimWords, first: int, n: int) -> list[Any]:
     from service.domain.entities import FactCheck
     from service.storage import NewFactCheck
@@ -180,10 +194,11 @@ def run_backend(backend: str, args: argparse.Namespace, models: Any, real: list[
         for size in args.sizes:
             if backend == "sqlite" and size > args.sqlite_max:
                 break  # each worker would rebuild a 1M in-process index at start (≈ 14 min here)
+            stored = max(stored, stored_fact_checks(url))  # a kept store (--keep) may hold them already
             batch = real if stored == 0 else []
-            batch = batch + synthetic(rng, real, words, stored + len(batch), size - stored - len(batch))
+            batch = batch + synthetic(rng, real, words, stored + len(batch), max(0, size - stored - len(batch)))
             seconds = store_fact_checks(url, batch)
-            stored = size
+            stored = max(stored, size)
             start = time.perf_counter()
             runtime = build_runtime(Settings(database_url=url), models)
             ready = time.perf_counter() - start

@@ -3,7 +3,13 @@
 Run from the repository root:
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.pgvector [--sizes 100000,1000000] [--queries 200]
-        [--seed-store PATH] [--build-budget-s 1500] [--out benchmarks/results/pgvector.json]
+        [--seed-store PATH] [--build-budget-s 1500] [--ef-searches 40,100,200] [--out benchmarks/results/pgvector.json]
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.pgvector --store URL --ef-searches 100,200,400,800 \
+        --out benchmarks/results/pgvector_store.json
+
+With --store, nothing is built: the fact-check claim index of an existing service store on pgvector (for instance
+the 1M store `benchmarks.match_floor --keep` leaves) is searched through `PgVectorIndex` at each ef_search, and
+recall@10 is against the exact top 10 over every vector it holds (the float32 bytes).
 
 Vectors: the 10,375 real CheckThat! 2020 claim vectors (read from --seed-store, a SQLite store holding them, e.g.
 the one `benchmarks.match_floor` imports; else imported here), topped up with vectors derived from them as in
@@ -72,11 +78,11 @@ def tweet_vectors(n: int) -> np.ndarray:
     return np.asarray(Embedder().encode(tweets), dtype=np.float32)
 
 
-def exact_top(vectors: np.ndarray, queries: np.ndarray) -> list[set[int]]:
+def exact_top(vectors: np.ndarray, queries: np.ndarray, keys: np.ndarray | None = None) -> list[set[int]]:
     from service.storage.vector_index import ExactEngine
 
     exact = ExactEngine()
-    exact.upsert(np.arange(1, len(vectors) + 1, dtype=np.int64), vectors)
+    exact.upsert(np.arange(1, len(vectors) + 1, dtype=np.int64) if keys is None else keys, vectors)
     return [{n.key for n in row} for row in exact.search(queries, K)]
 
 
@@ -128,13 +134,13 @@ def load_pgvector(engine: Any, vectors: np.ndarray) -> dict[str, Any]:
             "index_mb": round(index_bytes / 2**20, 1), "table_total_mb": round(table_bytes / 2**20, 1)}
 
 
-def measure_pgvector(engine: Any, query_sets: dict[str, np.ndarray], truths: dict[str, list[set[int]]]
-                     ) -> dict[str, Any]:
+def measure_pgvector(engine: Any, query_sets: dict[str, np.ndarray], truths: dict[str, list[set[int]]],
+                     ef_searches: tuple[int, ...] = EF_SEARCHES, table: str = "bench") -> dict[str, Any]:
     from service.storage.sql.vectors import PgVectorIndex
 
     out: dict[str, Any] = {}
-    for ef in EF_SEARCHES:
-        index = PgVectorIndex(engine, "bench", "vec", "embedding", ef_search=ef)
+    for ef in ef_searches:
+        index = PgVectorIndex(engine, table, "vec", "embedding", ef_search=ef)
         for name, queries in query_sets.items():
             found, latency = timed_searches(index, queries)
             out[f"ef{ef}_{name}"] = {"recall_at_10": recall(found, truths[name]), "latency_ms": latency}
@@ -163,6 +169,42 @@ def measure_hnsw(vectors: np.ndarray, query_sets: dict[str, np.ndarray], truths:
     return out
 
 
+def measure_store(url: str, ef_searches: tuple[int, ...], queries: int, rng: np.random.Generator
+                  ) -> dict[str, Any]:
+    """Recall and latency of an existing service store's fact-check claim index (see --store)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    keys, vectors = [], []
+    with engine.connect() as c:
+        for key, blob in c.execute(sa.text("SELECT id, embedding FROM claim_reviews ORDER BY id")):
+            keys.append(key)
+            vectors.append(np.frombuffer(blob, dtype="<f4"))
+        index_bytes = c.execute(sa.text("SELECT sum(pg_relation_size(indexrelid)) FROM pg_index JOIN pg_class ON "
+                                        "pg_class.oid = indexrelid WHERE indrelid = 'claim_reviews'::regclass AND "
+                                        "relname LIKE '%vec%'")).scalar_one()
+    matrix, key_array = np.stack(vectors).astype(np.float32), np.asarray(keys, dtype=np.int64)
+    query_sets = {"tweets": tweet_vectors(queries), "noisy": noisy_queries(rng, matrix, queries, 0.03)}
+    truths = {name: exact_top(matrix, q, key_array) for name, q in query_sets.items()}
+    search = measure_pgvector(engine, query_sets, truths, ef_searches, table="claim_reviews")
+    engine.dispose()
+    return {"vectors": len(keys), "vector_indexes_mb": round(int(index_bytes or 0) / 2**20, 1), "search": search,
+            "ef_searches": list(ef_searches), "load_average": load_average()}
+
+
+def store_markdown(report: dict[str, Any]) -> str:
+    r = report["store"]
+    lines = ["# pgvector: recall of a service store's fact-check index by ef_search", "", f"`{report['command']}`", "",
+             f"{r['vectors']:,} fact-check vectors; vector indexes on disk {r['vector_indexes_mb']} MB", "",
+             "| ef_search | recall@10 tweets / noisy | p50 / p95 ms (tweets) | p50 / p95 ms (noisy) |",
+             "|---:|---:|---:|---:|"]
+    for ef in r["ef_searches"]:
+        t, q = r["search"][f"ef{ef}_tweets"], r["search"][f"ef{ef}_noisy"]
+        lines.append(f"| {ef} | {t['recall_at_10']} / {q['recall_at_10']} | {t['latency_ms']['p50']} / "
+                     f"{t['latency_ms']['p95']} | {q['latency_ms']['p50']} / {q['latency_ms']['p95']} |")
+    return "\n".join(lines) + "\n"
+
+
 def markdown(report: dict[str, Any]) -> str:
     lines = ["# pgvector (PgVectorIndex) beside the in-process HNSW graph", "", f"`{report['command']}`", "",
              "| vectors | engine | setting | recall@10 tweets / noisy | p50 / p95 ms (tweets) | build s | "
@@ -170,7 +212,7 @@ def markdown(report: dict[str, Any]) -> str:
     for r in report["results"]:
         pg, size = r.get("pgvector"), f"{r['vectors']:,}"
         if pg:
-            for ef in EF_SEARCHES:
+            for ef in sorted({int(key[2:].split("_")[0]) for key in pg["search"]}):
                 t, q = pg["search"][f"ef{ef}_tweets"], pg["search"][f"ef{ef}_noisy"]
                 lines.append(f"| {size} | pgvector halfvec HNSW | ef_search {ef} | {t['recall_at_10']} / "
                              f"{q['recall_at_10']} | {t['latency_ms']['p50']} / {t['latency_ms']['p95']} | "
@@ -196,11 +238,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed-store", type=Path, default=None)
     parser.add_argument("--build-budget-s", type=float, default=1500)
+    parser.add_argument("--ef-searches", default=",".join(map(str, EF_SEARCHES)),
+                        type=lambda t: tuple(int(x) for x in t.split(",") if x.strip()))
+    parser.add_argument("--store", default=None, help="measure this existing service store (SQLAlchemy URL) only")
     parser.add_argument("--out", type=Path, default=RESULTS_DIR / "pgvector.json")
     args = parser.parse_args(argv)
     rng = np.random.default_rng(5)
     report: dict[str, Any] = {"command": command_line("benchmarks.pgvector", argv), "machine": machine_info(),
                               "k": K, "results": []}
+    if args.store:
+        report["store"] = measure_store(args.store, args.ef_searches, args.queries, rng)
+        write_results(args.out, report, markdown=store_markdown(report))
+        print(store_markdown(report), flush=True)
+        return
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         real = real_vectors(args.seed_store, tmp)
@@ -219,7 +269,8 @@ def main(argv: list[str] | None = None) -> None:
                 else:
                     load = load_pgvector(engine, vectors)
                     pg_rate = load["hnsw_build_s"] / (size * np.log(size))
-                    result["pgvector"] = {"load": load, "search": measure_pgvector(engine, query_sets, truths)}
+                    result["pgvector"] = {"load": load, "search": measure_pgvector(engine, query_sets, truths,
+                                                                                   args.ef_searches)}
                     print(f"{size:,}: pgvector {load}", flush=True)
                 result["hnsw"] = measure_hnsw(vectors, query_sets, truths, args.build_budget_s)
                 result["load_average_end"] = load_average()

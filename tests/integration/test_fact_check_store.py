@@ -5,11 +5,13 @@ import datetime as dt
 import zlib
 
 import numpy as np
+import sqlalchemy as sa
 
 from service.domain.entities import DocumentSubmission, FactCheck, SpeakerKind, SpeakerMention
 from service.domain.lexical import query_terms
 from service.storage import NewFactCheck, NewStatement
 from service.storage.sql import SqlClaimStore
+from service.storage.sql.base import _rare_enough
 from service.storage.vector_index import VectorIndex
 
 
@@ -102,6 +104,27 @@ def test_full_text_search_ranks_fact_checks_and_statements(store: SqlClaimStore)
     hits = store.search_statements_text(query_terms("Are the troops withdrawing?"), 5)
     assert [key for key, _ in hits] == [statement_id]
 
+
+
+def test_postgresql_leaves_the_most_common_words_out_of_a_long_text_query(store: SqlClaimStore) -> None:
+    """ts_rank has no idf: on a large table a word in most rows would only make the OR query rank them all
+    (SQLite's bm25 weighs it down instead, so nothing is left out there)."""
+    _upsert(store, [_check(f"https://a.org/{n}", f"A photograph shows item number {n} of the collection.")
+                    for n in range(300)]
+            + [_check("https://a.org/bridge", "A photograph shows the Golden Gate bridge painted blue in Lisbon.")])
+    if store._engine.dialect.name == "postgresql":
+        with store._engine.begin() as c:
+            c.execute(sa.text("ANALYZE claim_reviews"))
+    terms = query_terms("A photograph shows the Golden Gate bridge painted blue")
+    if store._engine.dialect.name == "postgresql":
+        with store._engine.connect() as c:
+            assert _rare_enough(c, "claim_reviews", terms) == terms  # 301 rows: within the default budget
+            kept = _rare_enough(c, "claim_reviews", terms, rows_budget=100)
+        assert "photograph" not in kept and "shows" not in kept and {"golden", "bridge", "blue"} <= set(kept)
+    hits = store.search_fact_checks_text(terms, 5)
+    assert store.get_fact_checks([hits[0][0]])[0].fact_check.url == "https://a.org/bridge"
+    # three words or fewer are all kept, however common
+    assert len(store.search_fact_checks_text(query_terms("photograph shows collection"), 500)) == 301
 
 def test_fact_checks_are_listed_by_publisher_site_newest_first(store: SqlClaimStore) -> None:
     _upsert(store, [
