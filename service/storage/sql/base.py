@@ -133,7 +133,6 @@ class SqlBase:
                     for table in (documents, speakers, statements, relations, clusters, claim_reviews)}
 
 
-
 # PostgreSQL's ts_rank has no inverse document frequency, and an OR query ranks every row that holds any of its
 # words: at 100k fact-checks a tweet with "show" or "trump" in it ranks a third of them (~200 ms). So on a large
 # table the query keeps its rarest words while the rows they can match stay within a budget. On the 10k CheckThat!
