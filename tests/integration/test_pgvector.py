@@ -8,9 +8,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import sqlalchemy as sa
+from alembic import command
 
 from service.domain.entities import DocumentSubmission, FactCheck, SpeakerKind, SpeakerMention
 from service.storage import NewFactCheck, NewStatement
+from service.storage.migrate import alembic_config, upgrade_schema
 from service.storage.sql import SqlClaimStore
 from service.storage.sql.vectors import PgVectorIndex
 from service.storage.vector_index import VectorIndex
@@ -39,6 +41,23 @@ def test_vectors_live_in_the_database_only_where_pgvector_is(request: pytest.Fix
                                                              store: SqlClaimStore) -> None:
     on_pgvector = request.node.callspec.params["engine"] == "pgvector"
     assert store.has_vectors is on_pgvector
+
+
+@pytest.mark.pgvector
+@pytest.mark.parametrize("engine", ["pgvector"], indirect=True)
+def test_the_vector_indexes_are_built_with_more_links_and_downgrade_to_the_defaults(engine: sa.Engine) -> None:
+    def definitions() -> list[str]:
+        with engine.connect() as c:
+            return sorted(c.execute(sa.text("SELECT indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+                                            "AND indexname LIKE '%_hnsw'")).scalars())
+
+    assert len(definitions()) == 3
+    assert all("m='24'" in d and "ef_construction='128'" in d for d in definitions())
+    with engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0010")
+    assert len(definitions()) == 3 and not any("m='24'" in d for d in definitions())
+    upgrade_schema(engine)
+    assert all("m='24'" in d for d in definitions())
 
 
 @pytest.mark.pgvector

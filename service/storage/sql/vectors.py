@@ -22,8 +22,10 @@ VECTOR_COLUMNS = (
     ("claim_reviews", "vec", "embedding"),
     ("claim_reviews", "title_vec", "title_embedding"),
 )
-# ef_search 100 at m=16: recall@10 against exact search 0.99 at 100k vectors (benchmarks/pgvector.py)
-DEFAULT_EF_SEARCH = 100
+# The HNSW indexes' build (migration 0011) and search breadth: recall@10 against exact search 0.989 at 1M vectors
+# (benchmarks/results/pgvector_store_1m_m24.md; at pgvector's defaults, m 16 / ef_construction 64, 0.90).
+HNSW_BUILD = " WITH (m = 24, ef_construction = 128)"
+DEFAULT_EF_SEARCH = 200
 
 
 def pgvector_available(connection: Connection) -> bool:
