@@ -1,6 +1,7 @@
 """Top a kept pgvector store (`benchmarks.match_floor --keep DIR`) up to N fact-checks quickly: the HNSW indexes
 are dropped, the synthetic fact-checks (as match_floor makes them) are upserted through the storage layer, and the
-indexes are created again in one build (timed), as a bulk load into a live service would be done.
+indexes are created again in one build (timed, the service's build parameters), as a bulk load into a live
+service would be done.
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.fill_store --keep /tmp/mf --size 1000000
 """
@@ -16,9 +17,9 @@ import sqlalchemy as sa
 
 from benchmarks.match import ClaimWords
 from benchmarks.match_floor import real_fact_checks, store_fact_checks, stored_fact_checks, synthetic
+from service.storage.sql.vectors import VECTOR_COLUMNS, hnsw_index_sql
 
-VECTOR_INDEXES = {"ix_claim_reviews_vec_hnsw": ("claim_reviews", "vec"),
-                  "ix_claim_reviews_title_vec_hnsw": ("claim_reviews", "title_vec")}
+FACT_CHECK_VECTORS = [(table, column) for table, column, _ in VECTOR_COLUMNS if table == "claim_reviews"]
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,8 +35,8 @@ def main(argv: list[str] | None = None) -> None:
     stored = stored_fact_checks(url)
     engine = sa.create_engine(url)
     with engine.begin() as c:
-        for name in VECTOR_INDEXES:
-            c.execute(sa.text(f"DROP INDEX IF EXISTS {name}"))
+        for table, column in FACT_CHECK_VECTORS:
+            c.execute(sa.text(f"DROP INDEX IF EXISTS ix_{table}_{column}_hnsw"))
     rng, words, upsert_s = np.random.default_rng(stored), ClaimWords([r.fact_check.claim for r in real]), 0.0
     for first in range(stored, args.size, 50_000):
         upsert_s += store_fact_checks(url, synthetic(rng, real, words, first, min(50_000, args.size - first)))
@@ -43,8 +44,8 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     with engine.begin() as c:
         c.execute(sa.text("SET maintenance_work_mem = '2GB'"))
-        for name, (table, column) in VECTOR_INDEXES.items():
-            c.execute(sa.text(f"CREATE INDEX {name} ON {table} USING hnsw ({column} halfvec_cosine_ops)"))
+        for table, column in FACT_CHECK_VECTORS:
+            c.execute(sa.text(hnsw_index_sql(table, column)))  # as migration 0011 builds them
         c.execute(sa.text("ANALYZE claim_reviews"))
     built = time.perf_counter() - start
     report = {"stored_before": stored, "size": stored_fact_checks(url), "upsert_s": round(upsert_s, 1),

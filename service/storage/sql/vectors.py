@@ -41,9 +41,19 @@ def has_vector_columns(engine: Engine) -> bool:
     if engine.dialect.name != "postgresql":
         return False
     with engine.connect() as connection:
-        return connection.execute(sa.text(
-            "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND table_name = 'statements' AND column_name = 'vec'")).scalar_one() > 0
+        return vector_columns_exist(connection)
+
+
+def vector_columns_exist(connection: Connection) -> bool:
+    """`has_vector_columns` on an open PostgreSQL connection (a migration's)."""
+    return connection.execute(sa.text(
+        "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
+        "AND table_name = 'statements' AND column_name = 'vec'")).scalar_one() > 0
+
+
+def hnsw_index_sql(table: str, column: str, build: str = HNSW_BUILD) -> str:
+    """The CREATE INDEX statement of one vector column's HNSW index (`build`: its WITH clause, "" for defaults)."""
+    return f"CREATE INDEX ix_{table}_{column}_hnsw ON {table} USING hnsw ({column} halfvec_cosine_ops){build}"
 
 
 def vector_literal(vector: np.ndarray) -> str:

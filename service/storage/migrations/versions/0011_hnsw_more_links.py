@@ -15,7 +15,7 @@ import logging
 
 from alembic import op
 
-from service.storage.sql.vectors import HNSW_BUILD, VECTOR_COLUMNS
+from service.storage.sql.vectors import HNSW_BUILD, VECTOR_COLUMNS, hnsw_index_sql, vector_columns_exist
 
 revision = '0011'
 down_revision = '0010'
@@ -35,13 +35,10 @@ def downgrade() -> None:
 
 def _rebuild(parameters: str) -> None:
     connection = op.get_bind()
-    if connection.dialect.name != "postgresql" or not connection.exec_driver_sql(
-            "SELECT count(*) FROM information_schema.columns WHERE table_schema = current_schema() "
-            "AND table_name = 'statements' AND column_name = 'vec'").scalar_one():
+    if connection.dialect.name != "postgresql" or not vector_columns_exist(connection):
         return
     op.execute("SET LOCAL maintenance_work_mem = '1GB'")  # the graph built in memory, not spilled
     for table, column, _ in VECTOR_COLUMNS:
         op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_hnsw")
-        op.execute(f"CREATE INDEX ix_{table}_{column}_hnsw ON {table} USING hnsw ({column} halfvec_cosine_ops)"
-                   f"{parameters}")
+        op.execute(hnsw_index_sql(table, column, parameters))
     logger.info("pgvector: HNSW indexes rebuilt%s", parameters or " with pgvector's defaults")
