@@ -35,7 +35,7 @@ def create_app(settings: Settings | None = None, *, runtime: Runtime | None = No
     _bind_in_process_jobs(runtime)
     install_request_hooks(app)
     install_auth(app, settings)
-    install_body_checks(app)
+    install_body_checks(app, {"jobs.Jobs": settings.max_job_request_bytes})
     install_idempotency(app)
     install_rate_limit(app, settings)
     return app

@@ -5,7 +5,7 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, current_app, g, jsonify
+from flask import Flask, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
@@ -63,7 +63,7 @@ def _message_for(code: int, errors: dict[str, Any], description: str | None) -> 
     if code == 400 and errors:
         return "The request body is not valid JSON."
     if code == 413:
-        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        limit = request.max_content_length
         return (f"The request body is too large: at most {limit:,} bytes." if limit
                 else "The request body is too large.")
     return description or HTTPStatus(code).description

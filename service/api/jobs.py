@@ -21,7 +21,9 @@ class Jobs(MethodView):
         "description": "Where the job reports its progress.", "schema": {"type": "string"}}})
     @blp.alt_response(422, schema=ApiErrorSchema)
     def post(self, submissions: list[DocumentSubmission]) -> tuple[JobReport, int, dict[str, str]]:
-        """Queue up to 10,000 documents for ingest, each exactly as POST /v1/documents would store it."""
+        """Queue up to 10,000 documents for ingest, each exactly as POST /v1/documents would store it.
+
+        The body may be larger than other requests' (64 MiB by default, `CLAIMLENS_MAX_JOB_REQUEST_BYTES`)."""
         job = submit_job(runtime(), submissions)
         return job, 202, {"Location": url_for("jobs.JobById", job_id=job.id)}
 

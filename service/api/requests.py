@@ -36,14 +36,18 @@ def install_request_hooks(app: Flask) -> None:
         return response
 
 
-def install_body_checks(app: Flask) -> None:
+def install_body_checks(app: Flask, body_limits: dict[str, int] | None = None) -> None:
     """Refuse a write whose body is not JSON (415) or is nested deeper than the parser can follow (400), before
-    any view reads it; keep `Retry-After` to the answers it means something on (429, 503)."""
+    any view reads it; keep `Retry-After` to the answers it means something on (429, 503). `body_limits` gives
+    an endpoint its own body size limit instead of `MAX_CONTENT_LENGTH`."""
+    limits = dict(body_limits or {})
 
     @app.before_request
     def _check_body() -> ResponseReturnValue | None:
         if request.method not in WRITE_METHODS or request.blueprint in (None, PAGES):
             return None
+        if request.endpoint in limits:
+            request.max_content_length = limits[request.endpoint]
         if not request.is_json:
             message = "Send the body as JSON, with Content-Type: application/json."
             body = error_body(415, message, {"headers": {"Content-Type": [message]}})

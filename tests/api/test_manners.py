@@ -1,6 +1,9 @@
 """What a client tool sees at the edges: non-JSON bodies, the size limit, Retry-After, the security scheme."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import Flask
 from flask.testing import FlaskClient
 
 
@@ -32,3 +35,15 @@ def test_the_openapi_document_declares_the_bearer_scheme(client: FlaskClient) ->
     scheme = spec["components"]["securitySchemes"]["bearerAuth"]
     assert (scheme["type"], scheme["scheme"]) == ("http", "bearer")
     assert {"bearerAuth": []} in spec["security"]
+
+
+def test_a_job_body_has_its_own_larger_limit(make_app: Callable[..., Flask]) -> None:
+    client = make_app(max_request_bytes=4_000, max_job_request_bytes=20_000).test_client()
+    document = {"text": "Stoltenberg said the alliance would not send troops. " * 100}  # 5,300 characters
+    refused = client.post("/v1/documents", json=document)
+    assert refused.status_code == 413 and "4,000 bytes" in refused.get_json()["message"]
+    answer = client.post("/v1/jobs", json={"documents": [document, document | {"text": document["text"] + " Yes."}]})
+    assert answer.status_code == 202
+    too_large = client.post("/v1/jobs", json={"documents": [document] * 4})
+    assert too_large.status_code == 413 and "20,000 bytes" in too_large.get_json()["message"]
+    assert client.get(answer.headers["Location"]).get_json()["counts"]["failed"] == 0

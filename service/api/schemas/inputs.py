@@ -101,7 +101,7 @@ class JobInSchema(StrictSchema):
         fields.Nested(DocumentInSchema), required=True,
         validate=[validate.Length(min=1), AtMostSetting("max_documents_per_job")],
         metadata={"description": f"1 to {DEFAULT.max_documents_per_job:,} documents, each as POST /v1/documents "
-                                 "takes it (the body must fit CLAIMLENS_MAX_REQUEST_BYTES).",
+                                 "takes it (the body must fit CLAIMLENS_MAX_JOB_REQUEST_BYTES, 64 MiB by default).",
                   "maxItems": DEFAULT.max_documents_per_job})
 
     @post_load
