@@ -145,3 +145,18 @@ def test_a_body_named_only_by_its_noun_is_an_organisation(extractor: StatementEx
     text = "Plant never closed, union says\n\nThe union said the plant kept working."
     speakers = {(s.speaker.name, str(s.speaker.kind)) for s in extractor.extract(text, None).statements}
     assert speakers == {("union", "organisation")}
+
+
+def test_affiliations_from_the_body_named_before_or_the_role_and_an_age_epithet(
+        extractor: StatementExtractor) -> None:
+    text = ("Northgate Shipping Ltd said on Monday that the new depot would open in May. The company's finance "
+            "director, Anna Kowalski, said the depot had cost 40 million.\n\n"
+            "Sprinter Tomas Berg was dropped from the team, the national federation said on Tuesday. "
+            "\"I have done nothing wrong,\" the 31-year-old said in a statement.\n\n"
+            "Transport Minister Ivo Marek said the road would reopen on Friday.")
+    speakers = {s.claim: s.speaker for s in extractor.extract(text, None).statements}
+    by_name = {speaker.name: speaker for speaker in speakers.values()}
+    assert by_name["Anna Kowalski"].affiliation == "Northgate Shipping Ltd"
+    assert by_name["Ivo Marek"].affiliation == "government"  # no country named: the minister's government
+    epithet = next(speaker for claim, speaker in speakers.items() if "nothing wrong" in claim)
+    assert (epithet.name, epithet.kind, epithet.role) == ("Tomas Berg", SpeakerKind.PERSON, "sprinter")

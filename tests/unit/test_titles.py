@@ -36,3 +36,4 @@ def test_a_title_implies_the_kind_of_body() -> None:
     assert implied_body_noun("Councillor") == "council"
     assert implied_body_noun("Detective Superintendent") == "police"
     assert implied_body_noun("spokesman") is None
+    assert implied_body_noun("Economy Minister") == "government"

@@ -293,8 +293,18 @@ def clean_person_name(name: str) -> str:
     name = normalise_text(name)
     name = _HONORIFICS.sub("", name)
     name = _TITLES.sub("", name)
+    if _leading_role(name):
+        name = name.split(maxsplit=1)[1]
     name = re.sub(r"'s?$", "", name)
     return name.strip()
+
+
+def _leading_role(name: str) -> str | None:
+    """A role word spaCy kept at the front of a PERSON entity ("Sprinter Dario Velez" in a headline), if any."""
+    words = name.split()
+    if len(words) >= 3 and words[0][:1].isupper() and words[0].casefold() in ROLE_HEADS:
+        return words[0].casefold()
+    return None
 
 
 def parse_mention(text: str, person_name: str | None = None) -> SpeakerMention:
@@ -304,6 +314,7 @@ def parse_mention(text: str, person_name: str | None = None) -> SpeakerMention:
         name = clean_person_name(person_name)
         descriptor = surface.replace(normalise_text(person_name), " ")
         affiliation, role = describe(descriptor)
+        role = role or _leading_role(normalise_text(person_name))
         return SpeakerMention(
             name=name, kind=SpeakerKind.PERSON, affiliation=affiliation, role=role, aliases=(surface,)
         )

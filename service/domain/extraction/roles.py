@@ -17,6 +17,7 @@ from service.domain.extraction.titles import (
     GENERIC_BODIES,
     PERSON_ROLES,
     ROLE_MODIFIERS,
+    UNNAMED_BODY_NOUNS,
     Title,
     implied_body_noun,
     read_title,
@@ -27,6 +28,9 @@ TOP_ROLES = frozenset({
     "president", "chair", "chairman", "chairwoman", "secretary", "secretary-general", "leader", "head", "director",
     "executive", "ceo", "founder",
 })
+# "The company's managing director": a body's name seldom holds these nouns, so "the company" is the body
+# named just before, as "its" is.
+NAMELESS_BODY_NOUNS = frozenset({"company", "firm", "group"})
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _PROPER = r"[A-Z][\w.&'’-]*"
 _OF_PROPER = re.compile(rf"\b(?:of|for|at|with)\s+(?:the\s+)?(?P<body>{_PROPER}(?:\s+(?:of\s+|for\s+)?{_PROPER})*)")
@@ -123,8 +127,9 @@ def complete_affiliations(views: Sequence[SpeakerView]) -> None:
         for alias in view.aliases:
             title = read_title(alias, view.name)
             _complete_from_title(view, title, bodies)
-            if title.its and view.affiliation is None:
+            if (title.its or title.body_noun in NAMELESS_BODY_NOUNS) and view.affiliation is None:
                 view.affiliation = _body_before(views, view)
+
         for alias in view.aliases:
             place, role = _prenominal(alias)
             if role and view.role is None:
@@ -133,6 +138,8 @@ def complete_affiliations(views: Sequence[SpeakerView]) -> None:
                 place = None  # "Fire chief Owen Barclay": a role, not a place
             if view.affiliation is None:
                 view.affiliation = _named_body(alias, view.name) or _generic_body(alias, bodies) or place
+        if view.affiliation is None and (noun := implied_body_noun(view.role)) in UNNAMED_BODY_NOUNS:
+            view.affiliation = noun
 
 
 def _complete_from_title(view: SpeakerView, title: Title, bodies: Sequence[str]) -> None:

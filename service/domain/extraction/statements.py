@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import threading
 from dataclasses import replace
 from typing import Any
@@ -84,6 +85,8 @@ _PARAGRAPH_COMPONENT = "claimlens_paragraph_boundaries"
 _ANTECEDENT_LABELS = {"he": ("PERSON",), "she": ("PERSON",)}
 _ANTECEDENT_WINDOW = 1500  # characters between a pronoun and the last person named before it
 _ANTECEDENT_TRIES = 3  # people named before the pronoun tried, the last first
+# "the 27-year-old said": an epithet for the person the text named last, whoever spoke last.
+_AGE_EPITHET = re.compile(r"(?:the|this)\s+\d+-year-old", re.IGNORECASE)
 
 
 class StatementExtractor:
@@ -144,7 +147,10 @@ def _build_statements(
             candidate, candidates, text, quotes
         ):
             continue
-        speaker_id = speakers.resolve(mention_text, candidate.person_name)
+        if _AGE_EPITHET.fullmatch(normalise_text(mention_text)):
+            speaker_id = _person_named_last(doc, text, candidate.speaker_start, speakers)
+        else:
+            speaker_id = speakers.resolve(mention_text, candidate.person_name)
         if speaker_id is None and candidate.claim_start >= 0:
             speaker_id = _antecedent(doc, text, candidate, speakers)
         if speaker_id is None or candidate.claim_start < 0:
@@ -198,6 +204,16 @@ def _build_statements(
     # Speakers gain detail as the document goes on: give every statement the final view of its speaker.
     canonical = speakers.consolidate()
     return [replace(statement, speaker=speakers.mention(canonical[speaker_id])) for statement, speaker_id in statements]
+
+
+def _person_named_last(doc: Any, text: str, before: int, speakers: DocumentSpeakers) -> int | None:
+    """The speaker id of the last person the text named before this offset (within the antecedent window)."""
+    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before
+              and before - e.end_char < _ANTECEDENT_WINDOW]
+    if not people:
+        return None
+    start, end = mention_span(people[-1].root)
+    return speakers.resolve(text[start:end], person_in(people[-1].root, start, end))
 
 
 def _antecedent(doc: Any, text: str, candidate: Candidate, speakers: DocumentSpeakers) -> int | None:

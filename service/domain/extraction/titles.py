@@ -40,13 +40,18 @@ ROLE_MODIFIERS = frozenset({
     "executive", "operating", "financial", "assistant", "acting", "interim", "former", "vice", "detective",
     "district", "state", "county", "foreign", "defence", "defense", "finance", "economy", "interior", "justice",
     "prime", "head", "lead", "chief's",
+    # ministerial portfolios ("Transport Minister Ivo Marek"): a role, not a place
+    "transport", "education", "environment", "energy", "trade", "agriculture", "labour", "labor", "culture",
+    "housing", "industry", "tourism", "science", "infrastructure", "communications", "immigration",
 })
 # A title implies the kind of body its holder speaks for.
 ROLE_BODY_NOUNS = {
     "councillor": "council", "councilor": "council", "justice": "court", "judge": "court",
     "detective": "police", "superintendent": "police", "inspector": "police", "constable": "police",
-    "sergeant": "police", "senator": "senate",
+    "sergeant": "police", "senator": "senate", "minister": "government",
 }
+# A body noun that stands for its body without a name: a minister of no named country speaks for "the government".
+UNNAMED_BODY_NOUNS = frozenset({"government"})
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^(?P<owner>(?:[Tt]he\s+)?[\w.&-]+(?:\s+[A-Z][\w.&-]*)*)['’]s?\s+")
 _CLAUSE_END = re.compile(r",|\s(?:who|which|that|whose|since|until)\s")
