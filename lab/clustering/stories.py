@@ -30,7 +30,7 @@ from service.storage.sql import SqlClaimStore, create_engine
 Pair = frozenset[int]
 
 
-def build(out: Path) -> None:
+def build(out: Path, relation_model_dir: Path | None = None) -> None:
     """Push the FNC-1 dev stories (through the referee's code) and the seeds into two fresh SQLite stores."""
     from lab.referee import InProcessClient, load_referee
     from service import create_app
@@ -43,7 +43,7 @@ def build(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("fnc.sqlite3", "seeds.sqlite3"):
         (out / name).unlink(missing_ok=True)
-    models = load_models(Settings())
+    models = load_models(Settings() if relation_model_dir is None else Settings(relation_model_dir=relation_model_dir))
     runtime = build_runtime(Settings(database_url=f"sqlite:///{out / 'fnc.sqlite3'}"), models)
     stories = score_clusters.fnc_stories(SHARED_DATA / "fnc-1" / "train_stances.csv", keep=referee.fnc_dev_body)
     ids = score_clusters._ingest(InProcessClient(create_app(runtime=runtime).test_client()), stories.claims)
@@ -154,6 +154,7 @@ def main() -> None:
     commands = parser.add_subparsers(dest="command", required=True)
     build_cmd = commands.add_parser("build", help="store the FNC-1 dev stories and the seeds")
     build_cmd.add_argument("--out", type=Path, required=True)
+    build_cmd.add_argument("--relation-model-dir", type=Path, help="a relation model other than the served one")
     grid_cmd = commands.add_parser("grid", help="re-cluster both stores for a grid of thresholds")
     grid_cmd.add_argument("--dir", type=Path, required=True)
     grid_cmd.add_argument("--write", type=Path, default=RESULTS_DIR / "cluster_stories.json")
@@ -161,7 +162,7 @@ def main() -> None:
                           help="embedding similarity floors of a cluster edge to try")
     args = parser.parse_args()
     if args.command == "build":
-        build(args.out)
+        build(args.out, args.relation_model_dir)
         return
     rows = grid(args.dir, (0.6, 0.7, 0.75, 0.8, 0.85, 0.9), (0.65, 0.7, 0.75, 0.8, 0.85, 0.9), args.min_similarity)
     args.write.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
