@@ -27,6 +27,10 @@ Rows (seed 13 unless `--seed`):
   same whichever is asked about, and the shared referee sends NLI pairs premise first.
 - With `--contrast-pairs PATH` (made by `lab.relation.contrast_pairs`), the rows of that file appended as they are
   (split "train", source kept, no reduction or reversal).
+- With `--extra NAME ...` (`lab.datasets.extra_pairs`: conjnli, taxinli, negation_nli, arc, fever_symmetric,
+  climate_fever, healthver, perspectrum; `permissive` for all of them; `anli_test` opt-in), up to `--extra-limit`
+  rows of each, train split only (the calibration split stays as it was), ARC's unrelated rows thinned like FNC-1's
+  and its bodies reduced like FNC-1's (and never reversed).
 """
 from __future__ import annotations
 
@@ -42,6 +46,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
+from lab.datasets.extra_pairs import OPT_IN, PERMISSIVE
 from lab.datasets.relation_pairs import (
     NLI_LABELS,
     SNLI_IDS,
@@ -97,6 +102,9 @@ def negate(text: str) -> str | None:
     return text[:aux.start(1)] + insert + text[aux.end(1):]
 
 
+PASSAGE_SOURCES = ("fnc1", "arc")  # headline / body rows: never reversed
+
+
 def _limited(examples: list[Any], limit: int | None, rng: random.Random) -> list[Any]:
     if limit is None or len(examples) <= limit:
         return examples
@@ -107,7 +115,7 @@ def build_rows(
     data_dir: pathlib.Path, seed: int = 13, top_k: int = DEFAULT_TOP_SENTENCES, unrelated_fraction: float = 0.25,
     sentence_unrelated: float = 0.2, calibration_share: float = 0.1, negation_pairs: int = 3000,
     limit: int | None = None, cache: pathlib.Path = DEFAULT_CACHE, both_directions: bool = False,
-    contrast_pairs: pathlib.Path | None = None,
+    contrast_pairs: pathlib.Path | None = None, extra: Sequence[str] = (), extra_limit: int = 8000,
 ) -> list[dict[str, str]]:
     """Return the training and calibration rows (dicts), FNC bodies reduced; `limit` caps rows per source."""
     rng = random.Random(seed)
@@ -148,6 +156,11 @@ def build_rows(
             rows.append((Example(flipped, example.other, "contradicts", "negation"), "train"))
             made += 1
 
+    for name in extra:
+        examples = {**PERMISSIVE, **OPT_IN}[name](data_dir / "nli-extra")
+        examples = [e for e in examples if e.label != "unrelated" or rng.random() < unrelated_fraction]
+        rows.extend((example, "train") for example in _limited(examples, limit or extra_limit, rng))
+
     encoder = EmbeddingCache(cache)
     pairs = [(example.claim, example.other) for example, _ in rows]
     others = reduce_passages(pairs, encoder.encode, top_k)
@@ -157,7 +170,7 @@ def build_rows(
     ]
     if both_directions:
         packed += [{**row, "claim": row["other"], "other": row["claim"], "source": row["source"] + "_reversed"}
-                   for row in packed if not row["source"].startswith("fnc1")]
+                   for row in packed if not row["source"].startswith(PASSAGE_SOURCES)]
     if contrast_pairs is not None:
         packed += [{"claim": row["claim"], "other": row["other"], "label": row["label"], "source": row["source"],
                     "split": "train"} for row in read_jsonl(contrast_pairs)]
@@ -221,6 +234,11 @@ def copy_base_model(target: pathlib.Path) -> None:
     AutoTokenizer.from_pretrained(source).save_pretrained(str(target))
 
 
+def _extra_names(asked: Sequence[str]) -> list[str]:
+    names = [name for entry in asked for name in (PERMISSIVE if entry == "permissive" else [entry])]
+    return list(dict.fromkeys(names))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Pack the rows from the command line."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
@@ -239,6 +257,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--both-directions", action="store_true", help="sentence pairs also the other way round")
     parser.add_argument("--contrast-pairs", type=pathlib.Path, default=None,
                         help="append these contrast rows (lab.relation.contrast_pairs) to the training split")
+    parser.add_argument("--extra", nargs="+", default=[], choices=["permissive", *PERMISSIVE, *OPT_IN],
+                        help="extra sets of ../shared/data/nli-extra (lab.datasets.extra_pairs) in the train split")
+    parser.add_argument("--extra-limit", type=int, default=8000, help="rows of each extra set at most")
     parser.add_argument("--eval-out", type=pathlib.Path, default=None,
                         help="write the evaluation sets instead (build_eval_rows): .devdata/relation_eval.jsonl.gz")
     args = parser.parse_args(argv)
@@ -249,7 +270,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     rows = build_rows(args.data, args.seed, args.top_sentences, args.unrelated_fraction, args.sentence_unrelated,
                       args.calibration_share, args.negation_pairs, args.limit, both_directions=args.both_directions,
-                      contrast_pairs=args.contrast_pairs)
+                      contrast_pairs=args.contrast_pairs, extra=_extra_names(args.extra),
+                      extra_limit=args.extra_limit)
     write_jsonl(rows, args.out)
     log.info("wrote %d rows to %s: %s", len(rows), args.out,
              dict(Counter(f"{r['split']}:{r['source']}:{r['label']}" for r in rows)))

