@@ -6,12 +6,20 @@ Checked: the job finishes, every document is stored exactly once (as many docume
 position), nothing failed.
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.jobs [--documents 300] [--sync 30] [--redis redis://...]
+
+FNC-1 train holds 1,668 distinct bodies; `--paragraphs` makes a larger job by adding their paragraphs of 30 words
+or more as documents of their own (8,186 more), the pool shuffled once (seed 7) so the job and the synchronous
+comparison draw the same mix of whole bodies and paragraphs:
+
+    HF_HUB_OFFLINE=1 .venv/bin/python -m benchmarks.jobs --documents 5000 --sync 100 --paragraphs \
+        --output benchmarks/results/jobs_5000.json
 """
 from __future__ import annotations
 
 import argparse
 import csv
 import os
+import random
 import signal
 import subprocess
 import sys
@@ -39,6 +47,26 @@ def bodies(count: int) -> list[str]:
     return list(found)
 
 
+MIN_PARAGRAPH_WORDS = 30
+
+
+def bodies_and_paragraphs(count: int, seed: int = 7) -> list[str]:
+    """`count` distinct texts drawn from every train body and every paragraph of 30 words or more, shuffled."""
+    pool: dict[str, None] = {}
+    with open(FNC_BODIES, encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            body = row["articleBody"]
+            for text in (body, *body.split("\n")):
+                text = " ".join(text.split())
+                if len(text.split()) >= MIN_PARAGRAPH_WORDS:
+                    pool.setdefault(text)
+    texts = list(pool)
+    random.Random(seed).shuffle(texts)
+    if len(texts) < count:
+        raise SystemExit(f"only {len(texts)} distinct bodies and paragraphs, {count} asked")
+    return texts[:count]
+
+
 def start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
     return subprocess.Popen([sys.executable, "-m", "service.cli", "worker"], env=env, cwd=REPO_ROOT,
                             stdout=open(log, "ab"), stderr=subprocess.STDOUT)
@@ -58,21 +86,25 @@ def run_job(texts: list[str], redis_url: str, folder: Path, kill_after: int) -> 
     env = {**os.environ, "CLAIMLENS_DATABASE_URL": database, "CLAIMLENS_QUEUE_URL": redis_url,
            "HF_HUB_OFFLINE": "1", "CLAIMLENS_TORCH_THREADS": "1"}
     workers = [start_worker(env, folder / f"worker{n}.log") for n in range(2)]
-    started = time.perf_counter()
-    answer = client.post("/v1/jobs", json={"documents": [{"text": t} for t in texts]})
-    location = answer.headers["Location"]
-    killed_at: dict[str, Any] | None = None
-    while (report := client.get(location).get_json())["status"] != "finished":
-        if killed_at is None and report["counts"]["done"] >= kill_after:
-            workers[0].send_signal(signal.SIGKILL)
-            workers[0].wait()
-            killed_at = {"done": report["counts"]["done"], "seconds": round(time.perf_counter() - started, 1)}
-            workers[0] = start_worker(env, folder / "worker2.log")  # its start queues the pending documents again
-        time.sleep(1)
-    seconds = time.perf_counter() - started
-    for worker in workers:
-        worker.terminate()
-        worker.wait()
+    try:
+        started = time.perf_counter()
+        answer = client.post("/v1/jobs", json={"documents": [{"text": t} for t in texts]})
+        if answer.status_code != 202:
+            raise SystemExit(f"the job was refused: {answer.status_code} {answer.get_data(as_text=True)[:300]}")
+        location = answer.headers["Location"]
+        killed_at: dict[str, Any] | None = None
+        while (report := client.get(location).get_json())["status"] != "finished":
+            if killed_at is None and report["counts"]["done"] >= kill_after:
+                workers[0].send_signal(signal.SIGKILL)
+                workers[0].wait()
+                killed_at = {"done": report["counts"]["done"], "seconds": round(time.perf_counter() - started, 1)}
+                workers[0] = start_worker(env, folder / "worker2.log")  # its start queues the pending ones again
+            time.sleep(1)
+        seconds = time.perf_counter() - started
+    finally:  # never leave a worker behind on the shared queue
+        for worker in workers:
+            worker.terminate()
+            worker.wait()
     stored = client.get("/v1/documents?limit=1").get_json()["total"]
     return {"documents": len(texts), "seconds": round(seconds, 1),
             "documents_per_second": round(len(texts) / seconds, 2), "counts": report["counts"],
@@ -102,13 +134,17 @@ def main() -> None:
     parser.add_argument("--sync", type=int, default=30, help="documents for the synchronous comparison")
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/13")
     parser.add_argument("--output", type=Path, default=RESULTS_DIR / "jobs.json")
+    parser.add_argument("--paragraphs", action="store_true",
+                        help="draw from the bodies' paragraphs too (more than 1,668 documents)")
     args = parser.parse_args()
-    texts = bodies(args.documents + args.sync)
-    with tempfile.TemporaryDirectory() as tmp:
+    draw = bodies_and_paragraphs if args.paragraphs else bodies
+    texts = draw(args.documents + args.sync)
+    with tempfile.TemporaryDirectory(prefix="claimlens-jobs-") as tmp:
         folder = Path(tmp)
         job = run_job(texts[: args.documents], args.redis, folder, kill_after=args.documents // 4)
         sync = run_sync(texts[args.documents:], folder)
-    report = {"machine": machine_info(), "job": job, "synchronous": sync}
+    report = {"machine": machine_info(), "documents": "FNC-1 train bodies and their paragraphs" if args.paragraphs
+              else "FNC-1 train bodies", "job": job, "synchronous": sync}
     ok = (job["counts"] == {"done": args.documents, "failed": 0, "pending": 0}
           and job["stored_documents"] == job["distinct_document_ids"] == args.documents)
     report["every_document_stored_once"] = ok
