@@ -17,7 +17,7 @@ import sqlalchemy as sa
 
 from benchmarks.match import ClaimWords
 from benchmarks.match_floor import real_fact_checks, store_fact_checks, stored_fact_checks, synthetic
-from service.storage.sql.vectors import VECTOR_COLUMNS, hnsw_index_sql
+from service.storage.sql.vectors import VECTOR_COLUMNS, hnsw_index_name, hnsw_index_sql
 
 FACT_CHECK_VECTORS = [(table, column) for table, column, _ in VECTOR_COLUMNS if table == "claim_reviews"]
 
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as c:
         for table, column in FACT_CHECK_VECTORS:
-            c.execute(sa.text(f"DROP INDEX IF EXISTS ix_{table}_{column}_hnsw"))
+            c.execute(sa.text(f"DROP INDEX IF EXISTS {hnsw_index_name(table, column)}"))
     rng, words, upsert_s = np.random.default_rng(stored), ClaimWords([r.fact_check.claim for r in real]), 0.0
     for first in range(stored, args.size, 50_000):
         upsert_s += store_fact_checks(url, synthetic(rng, real, words, first, min(50_000, args.size - first)))

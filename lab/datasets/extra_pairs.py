@@ -37,8 +37,8 @@ VERDICT_LABELS = {"supports": "corroborates", "refutes": "contradicts", "not_eno
                   "neutral": "discusses", "support": "corroborates", "undermine": "contradicts"}
 
 
-def _tsv(path: pathlib.Path) -> list[dict[str, str]]:
-    with path.open(encoding="utf-8-sig", newline="") as handle:
+def _tsv(path: pathlib.Path, encoding: str = "utf-8-sig") -> list[dict[str, str]]:
+    with path.open(encoding=encoding, newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
@@ -57,13 +57,8 @@ def taxinli_examples(folder: pathlib.Path) -> list[Example]:
 
 def negation_nli_examples(folder: pathlib.Path) -> list[Example]:
     return [example for name in ("MNLI.txt", "SNLI.txt")
-            for example in _nli(_read_cp1252_tsv(folder / "negation_nli" / name), "Text", "Hypothesis",
+            for example in _nli(_tsv(folder / "negation_nli" / name, "cp1252"), "Text", "Hypothesis",
                                 "gold_label", "negation_nli")]
-
-
-def _read_cp1252_tsv(path: pathlib.Path) -> list[dict[str, str]]:
-    with path.open(encoding="cp1252", newline="") as handle:
-        return list(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 def arc_examples(folder: pathlib.Path) -> list[Example]:
@@ -159,23 +154,20 @@ PERMISSIVE: dict[str, Callable[[pathlib.Path], list[Example]]] = {
     "healthver": healthver_examples, "perspectrum": perspectrum_examples,
 }
 OPT_IN: dict[str, Callable[[pathlib.Path], list[Example]]] = {"anli_test": anli_test_examples}
+SOURCES = {**PERMISSIVE, **OPT_IN}
 
 
 def main() -> None:
     from lab.paths import SHARED_DATA
-    from lab.relation.pack_data import write_jsonl
+    from lab.relation.pack_data import reversed_rows, write_jsonl
 
-    sources = {**PERMISSIVE, **OPT_IN}
     parser = argparse.ArgumentParser(description="Write extra sets as training rows (both directions).")
-    parser.add_argument("names", nargs="+", choices=sorted(sources))
+    parser.add_argument("names", nargs="+", choices=sorted(SOURCES))
     parser.add_argument("--out", type=pathlib.Path, required=True)
     args = parser.parse_args()
-    rows = []
-    for name in args.names:
-        for e in sources[name](SHARED_DATA / "nli-extra"):
-            rows.append({"claim": e.claim, "other": e.other, "label": e.label, "source": e.source, "split": "train"})
-            rows.append({"claim": e.other, "other": e.claim, "label": e.label, "source": e.source + "_reversed",
-                         "split": "train"})
+    forward = [{"claim": e.claim, "other": e.other, "label": e.label, "source": e.source, "split": "train"}
+               for name in args.names for e in SOURCES[name](SHARED_DATA / "nli-extra")]
+    rows = [row for pair in zip(forward, reversed_rows(forward), strict=True) for row in pair]
     write_jsonl(rows, args.out)
     print(f"wrote {len(rows)} rows to {args.out}")
 

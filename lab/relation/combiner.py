@@ -33,6 +33,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from lab.datasets.extra_pairs import arc_examples
 from lab.datasets.relation_pairs import (
     NEWS_CONTRAST,
     NLI_LABELS,
@@ -131,7 +132,7 @@ def training_sets(args: argparse.Namespace) -> dict[str, list[Example]]:
                     for r in _jsonl(args.contrast)]
         sets["contrast"] = _sample(contrast, args.per_source * 2, rng)
     sets["sick_train"] = _sample(_sick_train(args.data_dir), args.per_source, rng)
-    sets["arc_train"] = _sample(_arc_train(args.data_dir), args.per_source, rng)
+    sets["arc_train"] = _sample(arc_examples(args.data_dir / "nli-extra"), args.per_source, rng)
     return sets
 
 
@@ -165,17 +166,6 @@ def _sick_train(data_dir: pathlib.Path) -> list[Example]:
     with (data_dir / "nli-extra" / "sick" / "SICK.txt").open(encoding="utf-8", newline="") as handle:
         return [Example(row["sentence_B"], row["sentence_A"], labels[row["entailment_label"]], "sick")
                 for row in csv.DictReader(handle, delimiter="\t") if row["SemEval_set"] == "TRAIN"]
-
-
-def _arc_train(data_dir: pathlib.Path) -> list[Example]:
-    csv.field_size_limit(sys.maxsize)
-    folder = data_dir / "nli-extra" / "arc_stance"
-    with (folder / "arc_bodies.csv").open(encoding="utf-8", newline="") as handle:
-        bodies = {row["Body ID"]: row["articleBody"] for row in csv.DictReader(handle)}
-    labels = {"agree": "corroborates", "disagree": "contradicts", "discuss": "discusses", "unrelated": "unrelated"}
-    with (folder / "arc_stances_train.csv").open(encoding="utf-8", newline="") as handle:
-        return [Example(row["Headline"], bodies[row["Body ID"]], labels[row["Stance"]], "arc")
-                for row in csv.DictReader(handle) if row["Body ID"] in bodies]
 
 
 def terms_for(groups: Sequence[str], interactions: bool) -> tuple[str, ...]:

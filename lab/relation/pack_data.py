@@ -46,7 +46,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from lab.datasets.extra_pairs import OPT_IN, PERMISSIVE
+from lab.datasets.extra_pairs import PERMISSIVE, SOURCES
 from lab.datasets.relation_pairs import (
     NLI_LABELS,
     SNLI_IDS,
@@ -105,6 +105,12 @@ def negate(text: str) -> str | None:
 PASSAGE_SOURCES = ("fnc1", "arc")  # headline / body rows: never reversed
 
 
+def reversed_rows(rows: Sequence[dict[str, str]]) -> list[dict[str, str]]:
+    """The same pairs the other way round (claim and other swapped), source suffixed "_reversed"."""
+    return [{**row, "claim": row["other"], "other": row["claim"], "source": row["source"] + "_reversed"}
+            for row in rows]
+
+
 def _limited(examples: list[Any], limit: int | None, rng: random.Random) -> list[Any]:
     if limit is None or len(examples) <= limit:
         return examples
@@ -157,7 +163,7 @@ def build_rows(
             made += 1
 
     for name in extra:
-        examples = {**PERMISSIVE, **OPT_IN}[name](data_dir / "nli-extra")
+        examples = SOURCES[name](data_dir / "nli-extra")
         examples = [e for e in examples if e.label != "unrelated" or rng.random() < unrelated_fraction]
         rows.extend((example, "train") for example in _limited(examples, limit or extra_limit, rng))
 
@@ -169,8 +175,7 @@ def build_rows(
         for (example, split), other in zip(rows, others, strict=True)
     ]
     if both_directions:
-        packed += [{**row, "claim": row["other"], "other": row["claim"], "source": row["source"] + "_reversed"}
-                   for row in packed if not row["source"].startswith(PASSAGE_SOURCES)]
+        packed += reversed_rows([row for row in packed if not row["source"].startswith(PASSAGE_SOURCES)])
     if contrast_pairs is not None:
         packed += [{"claim": row["claim"], "other": row["other"], "label": row["label"], "source": row["source"],
                     "split": "train"} for row in read_jsonl(contrast_pairs)]
@@ -257,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--both-directions", action="store_true", help="sentence pairs also the other way round")
     parser.add_argument("--contrast-pairs", type=pathlib.Path, default=None,
                         help="append these contrast rows (lab.relation.contrast_pairs) to the training split")
-    parser.add_argument("--extra", nargs="+", default=[], choices=["permissive", *PERMISSIVE, *OPT_IN],
+    parser.add_argument("--extra", nargs="+", default=[], choices=["permissive", *SOURCES],
                         help="extra sets of ../shared/data/nli-extra (lab.datasets.extra_pairs) in the train split")
     parser.add_argument("--extra-limit", type=int, default=8000, help="rows of each extra set at most")
     parser.add_argument("--eval-out", type=pathlib.Path, default=None,

@@ -5,16 +5,16 @@ from collections import Counter
 
 import pytest
 
-from lab.datasets.extra_pairs import OPT_IN, PERMISSIVE, _fever_text
+from lab.datasets.extra_pairs import PERMISSIVE, SOURCES, _fever_text
 from lab.paths import SHARED_DATA
 from lab.relation.pack_data import _extra_names
 
 LABELS = {"corroborates", "contradicts", "discusses", "unrelated"}
 
 
-@pytest.mark.parametrize("name", sorted({**PERMISSIVE, **OPT_IN}))
+@pytest.mark.parametrize("name", sorted(SOURCES))
 def test_every_extra_set_reads_into_labelled_pairs(name: str) -> None:
-    examples = {**PERMISSIVE, **OPT_IN}[name](SHARED_DATA / "nli-extra")
+    examples = SOURCES[name](SHARED_DATA / "nli-extra")
     labels = Counter(e.label for e in examples)
     assert len(examples) > 1000 and set(labels) <= LABELS
     assert labels["contradicts"] > 0.05 * len(examples), "every set brings contradictions"

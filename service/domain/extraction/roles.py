@@ -17,7 +17,6 @@ from service.domain.extraction.titles import (
     GENERIC_BODIES,
     PERSON_ROLES,
     ROLE_MODIFIERS,
-    UNNAMED_BODY_NOUNS,
     Title,
     implied_body_noun,
     read_title,
@@ -31,6 +30,8 @@ TOP_ROLES = frozenset({
 # "The company's managing director": a body's name seldom holds these nouns, so "the company" is the body
 # named just before, as "its" is.
 NAMELESS_BODY_NOUNS = frozenset({"company", "firm", "group"})
+# A body noun that stands for its body without a name: a minister of no named country speaks for "the government".
+UNNAMED_BODY_NOUNS = frozenset({"government"})
 _ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _PROPER = r"[A-Z][\w.&'’-]*"
 _OF_PROPER = re.compile(rf"\b(?:of|for|at|with)\s+(?:the\s+)?(?P<body>{_PROPER}(?:\s+(?:of\s+|for\s+)?{_PROPER})*)")

@@ -206,10 +206,15 @@ def _build_statements(
     return [replace(statement, speaker=speakers.mention(canonical[speaker_id])) for statement, speaker_id in statements]
 
 
+def _named_before(doc: Any, labels: tuple[str, ...], before: int) -> list[Any]:
+    """The entities of these labels that end before this offset, within the antecedent window, in text order."""
+    return [e for e in doc.ents if e.label_ in labels and e.end_char <= before
+            and before - e.end_char < _ANTECEDENT_WINDOW]
+
+
 def _person_named_last(doc: Any, text: str, before: int, speakers: DocumentSpeakers) -> int | None:
     """The speaker id of the last person the text named before this offset (within the antecedent window)."""
-    people = [e for e in doc.ents if e.label_ == "PERSON" and e.end_char <= before
-              and before - e.end_char < _ANTECEDENT_WINDOW]
+    people = _named_before(doc, ("PERSON",), before)
     if not people:
         return None
     start, end = mention_span(people[-1].root)
@@ -223,13 +228,7 @@ def _antecedent(doc: Any, text: str, candidate: Candidate, speakers: DocumentSpe
     labels = _ANTECEDENT_LABELS.get(normalise_text(mention_text).casefold())
     if labels is None:
         return None
-    people = [
-        e
-        for e in doc.ents
-        if e.label_ in labels
-        and e.end_char <= candidate.speaker_start
-        and candidate.speaker_start - e.end_char < _ANTECEDENT_WINDOW
-    ]
+    people = _named_before(doc, labels, candidate.speaker_start)
     for person in reversed(people[-_ANTECEDENT_TRIES:]):
         # The last person named may not fit the pronoun ("he" after a woman): try the ones before.
         start, end = mention_span(person.root)

@@ -50,8 +50,6 @@ ROLE_BODY_NOUNS = {
     "detective": "police", "superintendent": "police", "inspector": "police", "constable": "police",
     "sergeant": "police", "senator": "senate", "minister": "government",
 }
-# A body noun that stands for its body without a name: a minister of no named country speaks for "the government".
-UNNAMED_BODY_NOUNS = frozenset({"government"})
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 _POSSESSOR = re.compile(r"^(?P<owner>(?:[Tt]he\s+)?[\w.&-]+(?:\s+[A-Z][\w.&-]*)*)['’]s?\s+")
 _CLAUSE_END = re.compile(r",|\s(?:who|which|that|whose|since|until)\s")

@@ -51,9 +51,13 @@ def vector_columns_exist(connection: Connection) -> bool:
         "AND table_name = 'statements' AND column_name = 'vec'")).scalar_one() > 0
 
 
+def hnsw_index_name(table: str, column: str) -> str:
+    return f"ix_{table}_{column}_hnsw"
+
+
 def hnsw_index_sql(table: str, column: str, build: str = HNSW_BUILD) -> str:
     """The CREATE INDEX statement of one vector column's HNSW index (`build`: its WITH clause, "" for defaults)."""
-    return f"CREATE INDEX ix_{table}_{column}_hnsw ON {table} USING hnsw ({column} halfvec_cosine_ops){build}"
+    return f"CREATE INDEX {hnsw_index_name(table, column)} ON {table} USING hnsw ({column} halfvec_cosine_ops){build}"
 
 
 def vector_literal(vector: np.ndarray) -> str:

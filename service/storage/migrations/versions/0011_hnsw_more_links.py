@@ -15,7 +15,13 @@ import logging
 
 from alembic import op
 
-from service.storage.sql.vectors import HNSW_BUILD, VECTOR_COLUMNS, hnsw_index_sql, vector_columns_exist
+from service.storage.sql.vectors import (
+    HNSW_BUILD,
+    VECTOR_COLUMNS,
+    hnsw_index_name,
+    hnsw_index_sql,
+    vector_columns_exist,
+)
 
 revision = '0011'
 down_revision = '0010'
@@ -39,6 +45,6 @@ def _rebuild(parameters: str) -> None:
         return
     op.execute("SET LOCAL maintenance_work_mem = '1GB'")  # the graph built in memory, not spilled
     for table, column, _ in VECTOR_COLUMNS:
-        op.execute(f"DROP INDEX IF EXISTS ix_{table}_{column}_hnsw")
+        op.execute(f"DROP INDEX IF EXISTS {hnsw_index_name(table, column)}")
         op.execute(hnsw_index_sql(table, column, parameters))
     logger.info("pgvector: HNSW indexes rebuilt%s", parameters or " with pgvector's defaults")
