@@ -28,3 +28,24 @@ def test_fever_brackets_and_spacing_are_undone() -> None:
 
 def test_permissive_names_every_permissive_set_once() -> None:
     assert _extra_names(["permissive", "arc", "anli_test"]) == [*PERMISSIVE, "anli_test"]
+
+
+def test_a_continued_training_mix_caps_each_extra_set_and_keeps_every_contrast_and_calibration_row() -> None:
+    from lab.relation.mix_pack import mixed_rows
+
+    def row(source: str, label: str, split: str = "train", n: int = 0) -> dict[str, str]:
+        return {"claim": f"{source} claim {n}", "other": f"{source} other {n}", "label": label, "source": source,
+                "split": split}
+    rows = ([row("contrast_negation", "contradicts", n=i) for i in range(3)]
+            + [row("contrast_paraphrase", "corroborates", n=i) for i in range(2)]
+            + [row("conjnli", "discusses", n=i) for i in range(10)]
+            + [row("conjnli_reversed", "discusses", n=i) for i in range(10)]
+            + [row("arc", "contradicts", n=i) for i in range(4)]
+            + [row("fnc", "unrelated", n=i) for i in range(50)]
+            + [row("fnc", "discusses", "calibration", n=i) for i in range(7)])
+    mixed = mixed_rows(rows, replay=20, seed=1, extra_per_source=5)
+    sources = Counter(r["source"] for r in mixed if r["split"] == "train")
+    assert sources["contrast_negation"] == 6 and sources["contrast_paraphrase"] == 2, "symmetric labels both ways"
+    assert sources["conjnli"] + sources["conjnli_reversed"] == 5 and sources["arc"] == 4
+    assert sources["fnc"] == 20
+    assert sum(r["split"] == "calibration" for r in mixed) == 7
