@@ -124,7 +124,7 @@ PLANT_SPEAKERS = {
     },
     "mayor.txt": {
         "Business as usual at Brennick": ("Elena Marsh", "person", "Port Alden", "mayor"),
-        "The Brennick plant had kept operating": ("Elena Marsh", "person", "Port Alden", "mayor"),
+        "The Brennick plant has kept operating": ("Elena Marsh", "person", "Port Alden", "mayor"),
         "Trucks have left the plant": ("Elena Marsh", "person", "Port Alden", "mayor"),
     },
 }

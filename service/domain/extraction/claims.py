@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Any
 
 from service.domain.entities import Span, SpeakerKind, SpeakerMention
 from service.domain.extraction.candidates import Candidate
@@ -42,8 +45,72 @@ def _opens_inside(text: str, start: int, end: int) -> bool:
     return piece.count("“") > piece.count("”") or piece.count('"') % 2 == 1
 
 
-def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMention) -> str:
-    """Return the claim as a self-contained sentence: no quotation marks, capitalised, one final stop."""
+# Reported speech after a past cue shifts the speaker's tenses back ("the port will reopen" → "said the port would
+# reopen"); the claim gives them as said. Words that mark a past the speaker meant keep "had" and "was" as written.
+_PAST_MARKERS = frozenset({"ago", "yesterday", "last", "earlier", "previously", "formerly", "once", "then", "first"})
+_WISH_VERBS = frozenset({"like", "love", "rather", "prefer", "have", "be"})
+_PLURAL_PRONOUNS = frozenset({"they", "we", "you", "i", "these", "those", "both"})
+
+
+def _with_case(word: str, like: str) -> str:
+    return word.capitalize() if like[:1].isupper() else word
+
+
+def _plural_subject(verb: Any) -> bool:
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return (child.tag_ in ("NNS", "NNPS") or child.lower_ in _PLURAL_PRONOUNS
+                    or any(c.dep_ == "conj" for c in child.children))
+    return False
+
+
+def _backshift_edits(doc: Any, candidate: Candidate, span: Span) -> list[tuple[int, int, str]]:
+    """(start, end, word) replacements that undo the backshift of indirect speech after a past-tense cue."""
+    if doc is None or isinstance(doc, str) or candidate.frame != "plain" or not candidate.verbal:
+        return []
+    cue = doc.char_span(candidate.cue_start, candidate.cue_end, alignment_mode="expand")
+    claim = doc.char_span(span.start, span.end, alignment_mode="contract")
+    if cue is None or claim is None or cue.root.tag_ != "VBD" or not len(claim) \
+            or any(t.lower_ == "if" for t in claim):
+        return []
+    tokens = list(claim)
+    dated_past = any(t.lower_ in _PAST_MARKERS for t in tokens)
+    edits = []
+    for token in tokens:
+        end = token.idx + len(token.text)
+        if token.lower_ == "would" and token.tag_ == "MD" and token.head.lemma_ not in _WISH_VERBS:
+            edits.append((token.idx, end, _with_case("will", token.text)))
+        elif dated_past or token.tag_ != "VBD":
+            continue
+        elif token.lower_ == "had" and token.dep_ == "aux" and token.head.tag_ == "VBN":
+            edits.append((token.idx, end, _with_case("have" if _plural_subject(token.head) else "has", token.text)))
+        elif token.lower_ in ("was", "were") and token.dep_ in ("aux", "ROOT", "ccomp", "conj") \
+                and (token.dep_ != "aux" or token.head.tag_ == "VBG"):
+            edits.append((token.idx, end, _with_case("is" if token.lower_ == "was" else "are", token.text)))
+    return edits
+
+
+def _edited(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Callable[[int], int]]:
+    """The text with the edits made, and where an offset of the old text lies in the new one."""
+    pieces, last = [], 0
+    for start, end, word in sorted(edits):
+        pieces += [text[last:start], word]
+        last = end
+    deltas = sorted((start, len(word) - (end - start)) for start, end, word in edits)
+    return "".join(pieces) + text[last:], lambda at: at + sum(d for start, d in deltas if start < at)
+
+
+def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMention, doc: Any = None) -> str:
+    """Return the claim as a self-contained sentence: no quotation marks, capitalised, one final stop, and (given
+    the parsed text) in the speaker's own tenses where an indirect report shifted them back."""
+    quoted = any(text[span.start - 1 : span.start] == q for q in '“"') or text[span.start] in '“"'
+    edits = [] if quoted else _backshift_edits(doc, candidate, span)
+    if edits:
+        text, moved = _edited(text, edits)
+        span = Span(moved(span.start), moved(span.end))
+        candidate = replace(candidate, cue_start=moved(candidate.cue_start), cue_end=moved(candidate.cue_end),
+                            speaker_start=None if candidate.speaker_start is None else moved(candidate.speaker_start),
+                            speaker_end=None if candidate.speaker_end is None else moved(candidate.speaker_end))
     piece = text[span.start : span.end]
     if (
         candidate.speaker_start is not None
@@ -58,7 +125,6 @@ def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMent
     piece = re.sub(r"[“”\"]", "", piece)
     piece = re.sub(r"(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])", "", piece)
     piece = " ".join(piece.split())
-    quoted = any(text[span.start - 1 : span.start] == q for q in '“"') or text[span.start] in '“"'
     agent = _agent_name(mention)
     if candidate.frame == "promise":
         piece = re.sub(r"^to\s+", "", piece)

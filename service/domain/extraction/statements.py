@@ -174,7 +174,7 @@ def _build_statements(
             continue
         seen.add((speaker_id, claim_span.start, claim_span.end))
         mention = speakers.mention(speaker_id)
-        claim = claim_text(text, claim_span, candidate, mention)
+        claim = claim_text(text, claim_span, candidate, mention, doc)
         if len(claim.split()) < 3 or is_non_claim(claim):
             continue
         when = _when(candidate, claim_span, claims_by_sentence, expressions, published_at)
