@@ -290,3 +290,18 @@ def test_a_quotation_keeps_its_own_tenses(rule_extractor: StatementExtractor) ->
     text = '"We would never close the plant without talking to the workers," the chief executive said.'
     (statement,) = rule_extractor.extract(text, dt.date(2026, 10, 20)).statements
     assert statement.claim == "We would never close the plant without talking to the workers."
+
+
+@pytest.mark.parametrize(("text", "claim"), [
+    ('"I have never knowingly taken a banned substance," Dario Velez said.',
+     "Dario Velez has never knowingly taken a banned substance."),
+    ('"We are open to dialogue but firm on our principles," NATO Secretary-General Jens Stoltenberg said.',
+     "NATO is open to dialogue but firm on our principles."),
+    ("“We’re ready to talk,” the union said.", "Union is ready to talk."),
+    # "We all" is a crowd, not the body; an unquoted "we" is the reporter's.
+    ('"We all want peace," the mayor said.', "We all want peace."),
+])
+def test_a_quoted_first_person_subject_is_the_speaker_or_the_body_it_speaks_for(
+        rule_extractor: StatementExtractor, text: str, claim: str) -> None:
+    (statement,) = rule_extractor.extract(text, dt.date(2026, 10, 20)).statements
+    assert statement.claim == claim

@@ -10,6 +10,7 @@ from typing import Any
 from service.domain.entities import Span, SpeakerKind, SpeakerMention
 from service.domain.extraction.candidates import Candidate
 from service.domain.extraction.mentions import country_of
+from service.domain.extraction.titles import ROLE_HEADS
 
 _SUBJECT_PRONOUNS = {"he": SpeakerKind.PERSON, "she": SpeakerKind.PERSON, "it": SpeakerKind.ORGANISATION}
 
@@ -50,6 +51,50 @@ def _opens_inside(text: str, start: int, end: int) -> bool:
 _PAST_MARKERS = frozenset({"ago", "yesterday", "last", "earlier", "previously", "formerly", "once", "then", "first"})
 _WISH_VERBS = frozenset({"like", "love", "rather", "prefer", "have", "be"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "you", "i", "these", "those", "both"})
+
+
+# A quoted "I" or "we" opening the claim is the speaker (or the body a person speaks for): "We are open to
+# dialogue" is NATO's claim. The verb after it takes the third person.
+_THIRD_PERSON = {"am": "is", "are": "is", "have": "has", "do": "does", "were": "was", "'m": "is", "'re": "is",
+                 "'ve": "has"}
+_UNCHANGED_VERBS = frozenset({"will", "would", "can", "could", "must", "should", "may", "might", "shall", "was",
+                              "had", "did", "ought", "need"})
+
+
+def _third_person(verb: str) -> str | None:
+    """The third-person singular of a present or unmarked verb form, None for what is not plainly a verb."""
+    lower = verb.lower()
+    if lower in _THIRD_PERSON:
+        return _THIRD_PERSON[lower]
+    if lower in _UNCHANGED_VERBS or lower.endswith("ed") or not lower.isalpha():
+        return lower
+    if lower.endswith(("s", "x", "z", "ch", "sh", "o")):
+        return lower + "es"
+    return lower[:-1] + "ies" if re.search(r"[^aeiou]y$", lower) else lower + "s"
+
+
+def _first_person_subject(piece: str, mention: SpeakerMention) -> str:
+    """'I have never ...' → 'Dario Velez has never ...', 'We are open ...' → 'NATO is open ...'."""
+    match = re.match(r"(I|We)(?:\s+(?:(never|also|all|still|now|only|really|just)\s+)?([A-Za-z]+)|('m|'re|'ve))\b",
+                     piece.replace("’", "'"))
+    if not match:
+        return piece
+    pronoun, adverb, word, contracted = match.groups()
+    verb = word or contracted
+    if pronoun == "I":
+        subject = mention.name if mention.kind is SpeakerKind.PERSON else None
+    elif mention.kind is SpeakerKind.ORGANISATION and mention.name.split()[-1].casefold() not in ROLE_HEADS:
+        subject = mention.name  # not "chief executive": a role word typed as a body speaks for one it leaves unnamed
+    else:
+        subject = mention.affiliation if mention.kind is SpeakerKind.PERSON else None
+    if not subject or (adverb == "all" and pronoun == "We"):
+        return piece
+    inflected = verb if pronoun == "We" and verb.lower() not in _THIRD_PERSON and adverb is None \
+        and verb.lower().endswith("ed") else _third_person(verb)
+    if inflected is None:
+        return piece
+    middle = f"{adverb} " if adverb else ""
+    return f"{subject} {middle}{inflected}{piece[match.end():]}"
 
 
 def _with_case(word: str, like: str) -> str:
@@ -133,7 +178,9 @@ def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMent
         piece = f"{agent} {piece}"
     elif candidate.frame == "argument":
         piece = f"{mention.name} {candidate.cue} {piece}"
-    elif not quoted:
+    elif quoted:
+        piece = _first_person_subject(piece, mention)
+    else:
         first, _, rest = piece.partition(" ")
         kind = _SUBJECT_PRONOUNS.get(first.lower())
         if (
