@@ -7,8 +7,9 @@ One-word contradictions are the relation model's weakest held-out set (0.59; Wor
 countries. The sentences are the premises and hypotheses of SNLI validation and of counterfactual NLI's train split
 (both already training data; SNLI test and the counterfactual test split stay unseen); one sentence in ten (by a
 stable hash) goes to a held-out dev file instead, scored but never trained on (its rows carry `"set":
-"word_swaps_dev"`, so they can be appended to `pack_data --eval-out`'s rows for `lab.relation.score_rows`). Rows are in `contrast_pairs`' format
-(source `contrast_word_<kind>`), so `lab.relation.mix_pack --add` mixes them like the other contrast rows:
+"word_swaps_dev"`, so they can be appended to `pack_data --eval-out`'s rows for `lab.relation.score_rows`).
+Rows are in `contrast_pairs`' format (source `contrast_word_<kind>`), so `lab.relation.mix_pack --add` mixes them
+like the other contrast rows:
 
     HF_HUB_OFFLINE=1 .venv/bin/python -m lab.relation.word_swaps --out .devdata/word_swaps.jsonl.gz \
         --dev-out .devdata/word_swaps_dev.jsonl.gz
