@@ -102,25 +102,19 @@ class Lexicon:
     def synonyms(self, lemma: str) -> set[str]:
         return self._words(self.synsets[lemma], lemma)
 
-    def ancestors(self, lemma: str, depth: int = 3) -> set[str]:
+    def _reachable(self, lemma: str, links: dict[str, set[str]], depth: int = 3) -> set[str]:
+        """Synsets up to `depth` links away from any sense of `lemma` (parents: ancestors; children: descendants)."""
         found: set[str] = set()
         frontier = set(self.synsets[lemma])
         for _ in range(depth):
-            frontier = {p for s in frontier for p in self.parents[s]} - found
-            found |= frontier
-        return found
-
-    def descendants(self, lemma: str, depth: int = 3) -> set[str]:
-        found: set[str] = set()
-        frontier = set(self.synsets[lemma])
-        for _ in range(depth):
-            frontier = {c for s in frontier for c in self.children[s]} - found
+            frontier = {n for s in frontier for n in links[s]} - found
             found |= frontier
         return found
 
     def related(self, lemma: str) -> set[str]:
         """Words that may name the same thing: synonyms, ancestors and descendants in any sense."""
-        return self.synonyms(lemma) | self._words(self.ancestors(lemma) | self.descendants(lemma), lemma)
+        nearby = self._reachable(lemma, self.parents) | self._reachable(lemma, self.children)
+        return self.synonyms(lemma) | self._words(nearby, lemma)
 
     def _close(self, lemma: str, words: set[str], floor: float = MIN_WORD_SIMILARITY) -> set[str]:
         return {w for w in words if self.close(lemma, w, floor)}
