@@ -10,6 +10,7 @@ is more than the time allows:
     .venv/bin/python -m lab.relation.mix_pack --pack .devdata/relation_train_v4.jsonl.gz \
         --add .devdata/word_swaps.jsonl.gz --extra-per-source 2500 --replay 25000 \
         --out .devdata/relation_mix_v4.jsonl.gz
+    .venv/bin/python -m lab.relation.mix_pack ... --add .devdata/word_swaps.jsonl.gz --add-limit 3000 ...
 """
 from __future__ import annotations
 
@@ -68,10 +69,14 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="rows of each nli-extra set kept (sampled; a pack made with pack_data --extra)")
     parser.add_argument("--add", type=pathlib.Path, action="append", default=[],
                         help="more contrast rows to mix in (lab.relation.word_swaps), repeatable")
+    parser.add_argument("--add-limit", type=int, default=None,
+                        help="at most this many rows of the --add files (sampled), so their share can be lowered")
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--out", type=pathlib.Path, required=True)
     args = parser.parse_args(argv)
     added = [{**row, "split": "train"} for path in args.add for row in read_rows(path)]
+    if args.add_limit is not None and args.add_limit < len(added):
+        added = random.Random(args.seed).sample(added, args.add_limit)
     rows = mixed_rows([*read_rows(args.pack), *added], args.replay, args.seed, args.extra_per_source)
     write_jsonl(rows, args.out)
     print(f"wrote {len(rows):,} rows to {args.out}:",

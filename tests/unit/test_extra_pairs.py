@@ -49,3 +49,18 @@ def test_a_continued_training_mix_caps_each_extra_set_and_keeps_every_contrast_a
     assert sources["conjnli"] + sources["conjnli_reversed"] == 5 and sources["arc"] == 4
     assert sources["fnc"] == 20
     assert sum(r["split"] == "calibration" for r in mixed) == 7
+
+
+def test_a_mix_samples_at_most_add_limit_of_the_added_rows(tmp_path) -> None:
+    from lab.relation.mix_pack import main
+    from lab.relation.pack_data import write_jsonl
+    from lab.relation.train import read_rows
+
+    pack, swaps, out = tmp_path / "pack.jsonl.gz", tmp_path / "swaps.jsonl.gz", tmp_path / "mix.jsonl.gz"
+    write_jsonl([{"claim": f"c{i}", "other": f"o{i}", "label": "unrelated", "source": "fnc", "split": "train"}
+                 for i in range(10)], pack)
+    write_jsonl([{"claim": f"s{i}", "other": f"t{i}", "label": "corroborates", "source": "contrast_word_hypernym"}
+                 for i in range(40)], swaps)
+    main(["--pack", str(pack), "--add", str(swaps), "--add-limit", "15", "--replay", "10", "--out", str(out)])
+    sources = Counter(r["source"] for r in read_rows(out))
+    assert sources == {"contrast_word_hypernym": 15, "fnc": 10}

@@ -272,11 +272,19 @@ def test_a_headline_ending_says_us_is_the_united_states_claim(rule_extractor: St
     ("The mayor said the town would ask the state for emergency retraining funds.",
      "The town will ask the state for emergency retraining funds."),
     ("A spokesman said the paediatric ward was close to capacity.", "The paediatric ward is close to capacity."),
+    # A past perfect is the speaker's simple past, unless its clause marks a perfect or it is a passive that
+    # reports only a result.
     ("The union said workers had been told of the decision at a meeting.",
-     "Workers have been told of the decision at a meeting."),
-    # A past the speaker meant, a passive event, a wish, a condition and a present cue stay as written.
+     "Workers were told of the decision at a meeting."),
     ("The minister said the first complaints had reached the company last August.",
-     "The first complaints had reached the company last August."),
+     "The first complaints reached the company last August."),
+    ("Moll's office said he had seen irregularities at two polling stations.",
+     "He saw irregularities at two polling stations."),
+    ("The official said the count had been fair.", "The count was fair."),
+    ("The union said its members had not had a pay rise since 2021.",
+     "Its members have not had a pay rise since 2021."),
+    ("The minister said no date had been fixed.", "No date has been fixed."),
+    # A past the speaker meant, a passive event, a wish, a condition and a present cue stay as written.
     ("The police said the drone was shot down over the harbour.", "The drone was shot down over the harbour."),
     ("The company says it would cut 200 jobs if the deal fails.", "Company would cut 200 jobs if the deal fails."),
 ])
@@ -284,6 +292,13 @@ def test_an_indirect_report_gives_the_claim_in_the_speakers_tenses(
         rule_extractor: StatementExtractor, text: str, claim: str) -> None:
     (statement,) = rule_extractor.extract(text, dt.date(2026, 10, 20)).statements
     assert statement.claim == claim
+
+
+def test_a_description_of_a_body_named_earlier_takes_its_name(rule_extractor: StatementExtractor) -> None:
+    text = ("The Environment Agency granted the permit in 2019. Campaigners said the agency had ignored the "
+            "effect on the wetlands.")
+    (statement,) = rule_extractor.extract(text, dt.date(2026, 10, 20)).statements
+    assert statement.claim == "The Environment Agency ignored the effect on the wetlands."
 
 
 def test_a_quotation_keeps_its_own_tenses(rule_extractor: StatementExtractor) -> None:

@@ -49,6 +49,21 @@ def _opens_inside(text: str, start: int, end: int) -> bool:
 # Reported speech after a past cue shifts the speaker's tenses back ("the port will reopen" → "said the port would
 # reopen"); the claim gives them as said. Words that mark a past the speaker meant keep "had" and "was" as written.
 _PAST_MARKERS = frozenset({"ago", "yesterday", "last", "earlier", "previously", "formerly", "once", "then", "first"})
+# A reported past perfect ("had reached the company last August") is most often the speaker's simple past;
+# these words mark the present perfect he meant ("has not had a pay rise since 2021").
+_PERFECT_MARKERS = frozenset({"since", "yet", "already", "ever", "never", "recently", "lately"})
+# Participles whose simple past differs (regular verbs and most irregular ones share one form).
+_PAST_OF_PARTICIPLE = {
+    "seen": "saw", "done": "did", "gone": "went", "given": "gave", "taken": "took", "known": "knew",
+    "shown": "showed", "written": "wrote", "spoken": "spoke", "chosen": "chose", "broken": "broke", "driven": "drove",
+    "eaten": "ate", "fallen": "fell", "forgotten": "forgot", "frozen": "froze", "begun": "began", "grown": "grew",
+    "risen": "rose", "stolen": "stole", "thrown": "threw", "worn": "wore", "flown": "flew", "drawn": "drew",
+    "come": "came", "become": "became", "run": "ran", "torn": "tore", "withdrawn": "withdrew", "arisen": "arose",
+    "overseen": "oversaw", "undertaken": "undertook", "hidden": "hid", "beaten": "beat", "sung": "sang",
+    "swum": "swam", "rung": "rang", "drunk": "drank", "sunk": "sank", "shaken": "shook", "woken": "woke",
+    "sworn": "swore", "forgiven": "forgave", "mistaken": "mistook", "ridden": "rode", "blown": "blew",
+    "bitten": "bit", "gotten": "got", "shrunk": "shrank", "forbidden": "forbade", "overtaken": "overtook",
+}
 _WISH_VERBS = frozenset({"like", "love", "rather", "prefer", "have", "be"})
 _PLURAL_PRONOUNS = frozenset({"they", "we", "you", "i", "these", "those", "both"})
 
@@ -109,6 +124,51 @@ def _plural_subject(verb: Any) -> bool:
     return False
 
 
+def _marks_perfect(participle: Any) -> bool:
+    """Whether a word of the participle's own clause (not of a clause inside it) marks the present perfect."""
+    for token in participle.subtree:
+        if token.lower_ in _PERFECT_MARKERS or (token.lower_ == "far" and token.nbor(-1).lower_ == "so"):
+            head = token.head
+            while head.i != participle.i and head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+                head = head.head
+            if head.i == participle.i:
+                return True
+    return False
+
+
+def _keeps_perfect(had: Any) -> bool:
+    """Whether a past perfect is better given as the present perfect: its clause marks a perfect ("since 2021"),
+    a word stands between "had" and an active participle ("had not had"), the participle has no subject of its own (a
+    misparse), or a passive or "been" has nothing that places it in time or circumstance and so reports a result
+    ("had been accomplished", "no date had been fixed"; but "had been told of it at a meeting" is an event)."""
+    participle = had.head
+    children = list(participle.children)
+    passive = participle.lower_ == "been" or any(c.dep_ == "auxpass" for c in children)
+    if _marks_perfect(participle) or not any(c.dep_ in ("nsubj", "nsubjpass") for c in children):
+        return True
+    if not passive:  # "had not seen" has no simple past without "did"; "had volunteered to command" is a standing offer
+        return participle.i != had.i + 1 or any(c.dep_ == "xcomp" for c in children)
+    return not any(c.dep_ in ("prep", "agent", "npadvmod", "advcl", "acomp", "attr") for c in children)
+
+
+def _simple_past(had: Any) -> list[tuple[int, int, str]]:
+    """Edits that give a past perfect as the simple past the speaker used: "had been told" → "were told", "had
+    been fair" → "was fair", "had seen" → "saw"."""
+    participle = had.head
+    been = next((c for c in participle.children if c.dep_ == "auxpass" and c.lower_ == "been"), None)
+    if participle.lower_ == "been":
+        been = participle
+    if been is not None:
+        word = "were" if _plural_subject(participle) else "was"
+        return [(had.idx, had.idx + len(had.text), _with_case(word, had.text)),
+                (been.idx - len(had.doc[been.i - 1].whitespace_), been.idx + len(been.text), "")]
+    past = _PAST_OF_PARTICIPLE.get(participle.lower_, participle.text)
+    following = had.doc[had.i + 1]
+    return [(had.idx, following.idx, ""),
+            (participle.idx, participle.idx + len(participle.text), _with_case(past, participle.text)
+             if participle.i == had.i + 1 and had.text[:1].isupper() else past)]
+
+
 def _backshift_edits(doc: Any, candidate: Candidate, span: Span) -> list[tuple[int, int, str]]:
     """(start, end, word) replacements that undo the backshift of indirect speech after a past-tense cue."""
     if doc is None or isinstance(doc, str) or candidate.frame != "plain" or not candidate.verbal:
@@ -125,10 +185,14 @@ def _backshift_edits(doc: Any, candidate: Candidate, span: Span) -> list[tuple[i
         end = token.idx + len(token.text)
         if token.lower_ == "would" and token.tag_ == "MD" and token.head.lemma_ not in _WISH_VERBS:
             edits.append((token.idx, end, _with_case("will", token.text)))
+        elif token.lower_ == "had" and token.dep_ == "aux" and token.head.tag_ == "VBN" and token.tag_ == "VBD":
+            if _keeps_perfect(token):
+                edits.append((token.idx, end, _with_case("have" if _plural_subject(token.head) else "has",
+                                                         token.text)))
+            else:
+                edits += _simple_past(token)
         elif dated_past or token.tag_ != "VBD":
             continue
-        elif token.lower_ == "had" and token.dep_ == "aux" and token.head.tag_ == "VBN":
-            edits.append((token.idx, end, _with_case("have" if _plural_subject(token.head) else "has", token.text)))
         elif token.lower_ in ("was", "were") and token.dep_ in ("aux", "ROOT", "ccomp", "conj") \
                 and (token.dep_ != "aux" or token.head.tag_ == "VBG"):
             edits.append((token.idx, end, _with_case("is" if token.lower_ == "was" else "are", token.text)))
@@ -170,6 +234,7 @@ def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMent
     piece = re.sub(r"[“”\"]", "", piece)
     piece = re.sub(r"(?<![A-Za-z])['‘’]|['‘’](?![A-Za-z])", "", piece)
     piece = " ".join(piece.split())
+    piece = _named_descriptions(piece, doc, span.start)
     agent = _agent_name(mention)
     if candidate.frame == "promise":
         piece = re.sub(r"^to\s+", "", piece)
@@ -201,6 +266,32 @@ def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMent
     if piece and piece[-1] not in ".?!":
         piece += "."
     return piece[:1].upper() + piece[1:]
+
+
+# Heads of a definite description that an organisation named earlier takes: "the agency" → "the Environment
+# Agency", "the union" → "the United Chemical Workers Union".
+_BODY_NOUNS = frozenset({"agency", "company", "ministry", "union", "council", "court", "department", "authority",
+                         "commission", "committee", "party", "association", "board", "bank", "service", "office",
+                         "institute", "federation", "alliance", "group", "government", "administration"})
+_DESCRIPTION = re.compile(r"\b([Tt]he) (" + "|".join(sorted(_BODY_NOUNS)) + r")\b(?!\s+(?:of|[A-Z]))")
+
+
+def _named_descriptions(piece: str, doc: Any, before: int) -> str:
+    """'The agency' → 'The Environment Agency' where the nearest organisation named before the claim has the
+    noun among its words; left as written when none has."""
+    if doc is None or isinstance(doc, str):
+        return piece
+    names = [ent.text for ent in doc.ents if ent.label_ == "ORG" and ent.end_char <= before]
+
+    def named(match: re.Match[str]) -> str:
+        noun = match.group(2)
+        for name in reversed(names):
+            words = [w.casefold() for w in name.split()]
+            if noun in words and len(words) > 1:
+                return f"{match.group(1)} {name.removeprefix('the ').removeprefix('The ')}"
+        return match.group(0)
+
+    return _DESCRIPTION.sub(named, piece)
 
 
 def _agent_name(mention: SpeakerMention) -> str:
