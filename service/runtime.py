@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from service.domain.embedding import Embedder
@@ -11,9 +11,15 @@ from service.domain.extraction.statements import StatementExtractor
 from service.domain.extraction.tagger import AttributionTagger
 from service.domain.ranking import FusionRanker
 from service.domain.relation.baseline import load_relation_classifier
-from service.domain.relation.classifier import RelationClassifier
+from service.domain.relation.classifier import PairModelClassifier, RelationClassifier
 from service.domain.relation.combiner import COMBINER_FILE, load_combined_classifier
-from service.domain.relation.cross_encoder import ADAPTER_DIR, load_cross_encoder, load_cross_encoder_classifier
+from service.domain.relation.cross_encoder import (
+    ADAPTER_DIR,
+    CrossEncoderPairModel,
+    load_cross_encoder,
+    load_cross_encoder_classifier,
+)
+from service.domain.relation.opposition import OppositionScorer
 from service.queue import JobQueue, build_queue
 from service.settings import Settings
 from service.storage import ClaimStore
@@ -32,6 +38,9 @@ class Models:
     extractor: StatementExtractor
     classifier: RelationClassifier
     ranker: FusionRanker  # claim matching: fuses dense and lexical retrieval
+    # P(opposed) of two stored statements, over the classifier's probabilities both ways; None where the
+    # classifier is not the cross-encoder it was fitted on (or the setting is off)
+    opposition: OppositionScorer | None = None
 
 
 @dataclass(frozen=True)
@@ -66,10 +75,26 @@ def load_models(settings: Settings) -> Models:
     embedder = Embedder()
     combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
     relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8, combiner_dir)
-    models = Models(embedder, build_extractor(settings), relation, FusionRanker.load(settings.matching_model_path))
+    models = Models(embedder, build_extractor(settings), relation, FusionRanker.load(settings.matching_model_path),
+                    opposition_scorer(settings, relation))
     logger.info("models loaded (relation model from %s%s%s)", settings.relation_model_dir,
                 ", int8" if settings.relation_int8 else "", f", combiner {combiner_dir}" if combiner_dir else "")
     return models
+
+
+def opposition_scorer(settings: Settings, classifier: RelationClassifier) -> OppositionScorer | None:
+    """The opposition scorer when the settings ask for it and the classifier is the fp32 cross-encoder it was
+    fitted on; None otherwise (the ingest then stores the classifier's relations as they are)."""
+    if not settings.cluster_opposition or settings.relation_int8 or not isinstance(classifier, PairModelClassifier) \
+            or not isinstance(classifier.model, CrossEncoderPairModel):
+        return None
+    scorer = OppositionScorer.load(settings.cluster_opposition_path)
+    return scorer if settings.relation_model_dir.name == scorer.relation_model else None
+
+
+def opposition_in_use(runtime: Runtime) -> OppositionScorer | None:
+    """The scorer the ingest applies: loaded with the models and asked for by the runtime's settings."""
+    return runtime.models.opposition if runtime.settings.cluster_opposition else None
 
 
 def build_extractor(settings: Settings) -> StatementExtractor:
@@ -96,12 +121,15 @@ def relation_classifier(model_dir: Path, embedder: Embedder, int8: bool = False,
 
 def build_runtime(settings: Settings, models: Models | None = None, *, migrate: bool = True) -> Runtime:
     """Open the store (migrating it to the newest schema), load models and rebuild the index from the store."""
+    models = models or load_models(settings)
+    if settings.cluster_opposition and models.opposition is None:
+        settings = replace(settings, cluster_opposition=False)  # the stored relations are the classifier's
     engine = create_engine(settings.database_url)
     if migrate:
         upgrade_schema(engine)
     store = SqlClaimStore(engine)
     indexes = store.vector_indexes(settings.ann_threshold, settings.ef_search)
-    runtime = Runtime(settings, models or load_models(settings), store, indexes[0], indexes[1], indexes[2],
+    runtime = Runtime(settings, models, store, indexes[0], indexes[1], indexes[2],
                       build_queue(settings.queue_url))
     runtime.catch_up()
     if store.has_vectors:

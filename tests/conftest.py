@@ -71,6 +71,8 @@ def rule_extractor(nlp: Any) -> StatementExtractor:
 def models(embedder: Embedder, extractor: StatementExtractor, relation_classifier: PairModelClassifier):
     """Return the service's models (real MiniLM, spaCy and relation model), loaded once."""
     from service.domain.ranking import FusionRanker
-    from service.runtime import Models
+    from service.runtime import Models, opposition_scorer
+    from service.settings import Settings
 
-    return Models(embedder, extractor, relation_classifier, FusionRanker.load(MATCHING_MODEL_PATH))
+    return Models(embedder, extractor, relation_classifier, FusionRanker.load(MATCHING_MODEL_PATH),
+                  opposition_scorer(Settings(), relation_classifier))

@@ -15,7 +15,9 @@ train and compares it on dev with the served rule (label `contradicts` at probab
 
 `recluster` re-clusters the two `lab.clustering.stories` stores (FNC-1 dev stories, seeds) with a contradiction
 edge wherever the scorer says "opposed" (at a grid of floors) instead of the served rule. Not served: on the
-stories it moves opposed F1 0.704 → 0.728 at best, and loses the seeds' Kyiv dispute there (models/README.md).
+stories it moves opposed F1 0.704 → 0.728 at best, and loses the seeds' Kyiv dispute there; `--union` keeps the
+served rule's edges too, which is what is served (0.725, the seeds unchanged; models/README.md). `export` writes a
+fitted variant as `models/cluster_opposition/opposition.json`.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from typing import Any
 
 import numpy as np
 
-from lab.paths import RESULTS_DIR, SHARED_DATA
+from lab.paths import REPO_ROOT, RESULTS_DIR, SHARED_DATA
 from service.domain.entities import RelationKind
 from service.domain.relation.classifier import LABEL_ORDER
 from service.domain.relation.combiner import BASE_NAMES, base_columns
@@ -39,6 +41,7 @@ from service.domain.relation.features import FEATURE_NAMES
 OPPOSED, SAME, OTHER_STORY = 1, 0, 2
 COLUMNS: tuple[str, ...] = (*BASE_NAMES, "cosine")
 CANDIDATE_FLOOR = 0.45  # Settings.candidate_min_similarity
+SERVED_CONTRADICTS = 0.8  # Settings.contradicts_threshold
 Pair = tuple[str, str, int, bool]  # headline, headline, OPPOSED / SAME / OTHER_STORY, dev?
 
 
@@ -151,8 +154,10 @@ def opposition_probability(x: np.ndarray, report: dict[str, Any]) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-(x[:, keep] @ weights + report["intercept"])))
 
 
-def recluster(folder: pathlib.Path, report: dict[str, Any], floors: Sequence[float]) -> list[dict[str, Any]]:
-    """Re-cluster the two story stores with contradiction edges where the scorer says "opposed" (>= a floor)."""
+def recluster(folder: pathlib.Path, report: dict[str, Any], floors: Sequence[float],
+              union: bool = False) -> list[dict[str, Any]]:
+    """Re-cluster the two story stores with contradiction edges where the scorer says "opposed" (>= a floor), or
+    (`union`) where either it or the served rule does."""
     import pickle
 
     from lab.clustering.stories import StoredGraph, score_seeds, score_stories
@@ -179,6 +184,8 @@ def recluster(folder: pathlib.Path, report: dict[str, Any], floors: Sequence[flo
         for name, graph in graphs.items():
             relations = []
             for r, q in zip(graph.relations, scored[name], strict=True):
+                if union and r.label is RelationKind.CONTRADICTS and r.probability >= SERVED_CONTRADICTS:
+                    q = max(q, r.probability)
                 if q >= floor:
                     r = Relation(r.source_id, r.target_id, RelationKind.CONTRADICTS, float(q), r.similarity)
                 elif r.label is RelationKind.CONTRADICTS:
@@ -189,6 +196,23 @@ def recluster(folder: pathlib.Path, report: dict[str, Any], floors: Sequence[flo
         rows.append({"floor": floor, "fnc_dev": score_stories(relabelled["fnc"], thresholds, story, gold, ids),
                      "seeds": score_seeds(relabelled["seeds"], thresholds)})
     return rows
+
+
+def export(report: dict[str, Any], out: pathlib.Path) -> None:
+    """The served artefact (`service.domain.relation.opposition.OppositionScorer.load` reads it)."""
+    spec = {
+        "what": "P(two stored statements stand on opposite sides of one dispute): a logistic regression over the "
+                "relation model's log-probabilities both ways (mean and gap of each label); "
+                "lab.clustering.opposition, models/README.md",
+        "relation_model": "relation_xenc", "columns": report["columns"],
+        "weights": [report["weights"][c] for c in report["columns"]], "intercept": report["intercept"],
+        "fitted_on": "FNC-1 train headline pairs of one body: agree x disagree opposed, one-side pairs and "
+                     f"headlines of two bodies not ({report['train_pairs']} pairs)",
+        "dev_pairs": {"pairs": report["dev_pairs"], "opposed": report["dev_opposed"],
+                      "served_rule": report["served_rule"], "learned": report["learned"]},
+    }
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(spec, indent=1), encoding="utf-8")
 
 
 def main() -> None:
@@ -206,16 +230,27 @@ def main() -> None:
     recluster_cmd.add_argument("--dir", type=pathlib.Path, required=True, help="a lab.clustering.stories store")
     recluster_cmd.add_argument("--report", type=pathlib.Path, default=RESULTS_DIR / "cluster_opposition.json")
     recluster_cmd.add_argument("--variant", default="network + cosine + features")
+    recluster_cmd.add_argument("--union", action="store_true", help="keep the served rule's edges as well")
     recluster_cmd.add_argument("--write", type=pathlib.Path, default=RESULTS_DIR / "cluster_opposition_recluster.json")
+    export_cmd = commands.add_parser("export", help="write a fitted variant as the served artefact")
+    export_cmd.add_argument("--report", type=pathlib.Path, default=RESULTS_DIR / "cluster_opposition.json")
+    export_cmd.add_argument("--variant", default="network")
+    export_cmd.add_argument("--out", type=pathlib.Path, default=REPO_ROOT / "models" / "cluster_opposition"
+                            / "opposition.json")
     args = parser.parse_args()
+    if args.command == "export":
+        export(json.loads(args.report.read_text(encoding="utf-8"))[args.variant], args.out)
+        return
     if args.command == "read":
         read(args.out, args.same_per_body, args.cross_per_headline, args.seed)
         return
     if args.command == "recluster":
         report = json.loads(args.report.read_text(encoding="utf-8"))[args.variant]
-        rows = [{"variant": args.variant, **row} for row in recluster(args.dir, report, (0.4, 0.5, 0.6, 0.7))]
+        variant = args.variant + (" | served rule" if args.union else "")
+        rows = [{"variant": variant, **row}
+                for row in recluster(args.dir, report, (0.4, 0.5, 0.6, 0.7, 0.8, 0.9), args.union)]
         previous = json.loads(args.write.read_text(encoding="utf-8")) if args.write.exists() else []
-        kept = [row for row in previous if row.get("variant") != args.variant]
+        kept = [row for row in previous if row.get("variant") != variant]
         args.write.write_text(json.dumps(kept + rows, indent=1) + "\n", encoding="utf-8")
         for row in rows:
             print(json.dumps(row))

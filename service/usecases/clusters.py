@@ -33,7 +33,8 @@ from service.storage import ClaimStore, ClusterDraft, GroupMembership
 
 def edge_thresholds(settings: Settings) -> EdgeThresholds:
     """The relation probabilities and similarity an edge needs to count for clustering, from the settings."""
-    return EdgeThresholds(settings.corroborates_threshold, settings.contradicts_threshold,
+    contradicts = settings.opposition_threshold if settings.cluster_opposition else settings.contradicts_threshold
+    return EdgeThresholds(settings.corroborates_threshold, contradicts,
                           settings.cluster_min_similarity, settings.same_claim_similarity)
 
 

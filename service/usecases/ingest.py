@@ -20,6 +20,7 @@ from service.domain.entities import (
     ExtractedStatement,
     Extraction,
     Relation,
+    RelationKind,
     Speaker,
     SpeakerKind,
     SpeakerMention,
@@ -27,9 +28,10 @@ from service.domain.entities import (
 )
 from service.domain.extraction.mentions import is_pronoun, speaker_key
 from service.domain.extraction.speakers import match_speaker
-from service.domain.relation.classifier import RelationScores
+from service.domain.relation.classifier import scores_of
+from service.domain.relation.opposition import statement_relation
 from service.errors import InvalidInput
-from service.runtime import Models, Runtime
+from service.runtime import Models, Runtime, opposition_in_use
 from service.storage import ClaimStore, DuplicateDocument, NewStatement
 from service.usecases.clusters import edge_thresholds, update_clusters
 from service.usecases.fact_checks import fact_checks_of
@@ -189,7 +191,8 @@ class _Candidate:
 @dataclass(frozen=True)
 class _ScoredEdge:
     candidate: _Candidate
-    scores: RelationScores
+    label: RelationKind
+    probability: float
 
 
 def _index_candidates(runtime: Runtime, vectors: np.ndarray, up_to_id: int,
@@ -225,15 +228,31 @@ def _score_candidates(runtime: Runtime, extracted: Sequence[ExtractedStatement],
     pairs = [(extracted[c.position].claim,
               stored[c.stored_id] if c.stored_id is not None else extracted[c.other_position or 0].claim)
              for c in candidates]
-    scores = runtime.models.classifier.classify_symmetric(pairs)
-    return [_ScoredEdge(c, s) for c, s in zip(candidates, scores, strict=True)]
+    return [_ScoredEdge(c, label, probability)
+            for c, (label, probability) in zip(candidates, _relate(runtime, pairs), strict=True)]
+
+
+def _relate(runtime: Runtime, pairs: Sequence[tuple[str, str]]) -> list[tuple[RelationKind, float]]:
+    """The label and probability stored for each pair of claims: the classifier's, both ways, read through the
+    opposition scorer when one is in use (`service.domain.relation.opposition`)."""
+    scorer = opposition_in_use(runtime)
+    if scorer is None or not pairs:
+        return [(s.label, s.probability) for s in runtime.models.classifier.classify_symmetric(pairs)]
+    model = runtime.models.classifier.model  # type: ignore[attr-defined]  # a PairModelClassifier's
+    both = model.predict_proba(list(pairs) + [(b, a) for a, b in pairs])
+    forward, backward = both[:len(pairs)], both[len(pairs):]
+    opposed = scorer.probabilities(forward, backward)
+    settings = runtime.settings
+    return [statement_relation(scores_of((f + b) / 2), float(q), settings.contradicts_threshold,
+                               settings.opposition_threshold)
+            for f, b, q in zip(forward, backward, opposed, strict=True)]
 
 
 def _bind(edge: _ScoredEdge, statement_ids: Sequence[int]) -> Relation:
     c = edge.candidate
     other = c.stored_id if c.stored_id is not None else statement_ids[c.other_position or 0]
     source, target = sorted((statement_ids[c.position], other))
-    return Relation(source, target, edge.scores.label, edge.scores.probability, c.similarity)
+    return Relation(source, target, edge.label, edge.probability, c.similarity)
 
 
 def _store_statements(tx: ClaimStore, document_id: int, extracted: Sequence[ExtractedStatement],

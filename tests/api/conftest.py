@@ -66,12 +66,12 @@ def served_models(models: Models) -> Models:
     the fast baseline), for what depends on that model."""
     from dataclasses import replace
 
-    from service.runtime import relation_classifier
+    from service.runtime import opposition_scorer, relation_classifier
 
     settings = Settings()
     combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
-    return replace(models, classifier=relation_classifier(settings.relation_model_dir, models.embedder,
-                                                           combiner_dir=combiner_dir))
+    classifier = relation_classifier(settings.relation_model_dir, models.embedder, combiner_dir=combiner_dir)
+    return replace(models, classifier=classifier, opposition=opposition_scorer(settings, classifier))
 
 
 @pytest.fixture

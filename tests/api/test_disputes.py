@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 
 from service.api.context import runtime
 from service.settings import Settings
+from service.usecases.clusters import edge_thresholds
 
 PLANT = Path(__file__).resolve().parents[1] / "data" / "plant"
 RUSSIA = re.compile(r"russia|moscow|kremlin|konashenkov|defen[cs]e ministry", re.I)
@@ -61,7 +62,7 @@ def test_the_seeds_give_the_kyiv_and_the_border_dispute_as_two_clusters(served_s
 
 def test_a_cluster_shows_each_sides_position_and_the_contradictions_between_them(
         served_seeded: FlaskClient) -> None:
-    threshold = Settings().contradicts_threshold
+    threshold = edge_thresholds(Settings()).contradicts  # the served models hold the opposition scorer
     clusters = _contradictions(served_seeded)
     assert clusters
     for cluster in clusters:
@@ -118,3 +119,16 @@ def test_the_plant_closure_is_one_dispute_with_every_speaker_on_one_side(served_
     assert not closed & running
     assert {"Clara Voss", "Ministry of Environment"} & closed or {"Clara Voss", "Ministry of Environment"} & running
     assert "Elena Marsh" in (running if "Tomas Reyes" in running else closed)
+
+
+def test_a_dispute_the_relation_model_reads_weakly_is_found_by_the_opposition_scorer(
+        served_client: FlaskClient) -> None:
+    # FNC-1 dev headlines of one story: the model reads contradicts 0.79, under its own 0.8; the scorer 0.81.
+    claims = [("See How This Homeless Man Spends A Hundred Dollars, And Keep A Tissue Handy [Video]", "Outlet A"),
+              ("Was The Video Of That Homeless Man Doing Good Deeds With $100 All An Elaborate Hoax!?", "Outlet B")]
+    body = {"statements": [{"claim": claim, "speaker": {"name": name}} for claim, name in claims]}
+    assert served_client.post("/v1/statements", json=body).status_code == 201
+    (cluster,) = _contradictions(served_client)
+    sides = [{s["speaker"]["name"] for s in side["statements"]} for side in cluster["sides"]]
+    assert sorted(map(sorted, sides)) == [["Outlet A"], ["Outlet B"]]
+    assert cluster["edges"][0]["probability"] >= edge_thresholds(Settings()).contradicts
