@@ -38,6 +38,8 @@ class Models:
     extractor: StatementExtractor
     classifier: RelationClassifier
     ranker: FusionRanker  # claim matching: fuses dense and lexical retrieval
+    # answers POST /v1/relations/classify and a match's relation to its query; None: `classifier` does
+    pair_classifier: RelationClassifier | None = None
     # P(opposed) of two stored statements, over the classifier's probabilities both ways; None where the
     # classifier is not the cross-encoder it was fitted on (or the setting is off)
     opposition: OppositionScorer | None = None
@@ -76,10 +78,24 @@ def load_models(settings: Settings) -> Models:
     combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
     relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8, combiner_dir)
     models = Models(embedder, build_extractor(settings), relation, FusionRanker.load(settings.matching_model_path),
-                    opposition_scorer(settings, relation))
+                    classify_classifier(settings, embedder), opposition_scorer(settings, relation))
     logger.info("models loaded (relation model from %s%s%s)", settings.relation_model_dir,
                 ", int8" if settings.relation_int8 else "", f", combiner {combiner_dir}" if combiner_dir else "")
     return models
+
+
+def classify_classifier(settings: Settings, embedder: Embedder) -> RelationClassifier | None:
+    """The cross-encoder in `classify_model_dir` (int8 if asked), unless the combiner is on or the folder holds
+    no adapter; None then, and the ingest's classifier answers."""
+    folder = settings.classify_model_dir
+    if settings.relation_combiner or folder == settings.relation_model_dir or not (folder / ADAPTER_DIR).is_dir():
+        return None
+    return load_cross_encoder_classifier(folder, embedder.encode, int8=settings.relation_int8)
+
+
+def answering_classifier(models: Models) -> RelationClassifier:
+    """The classifier that answers a user's pair (POST /v1/relations/classify, a match's relation)."""
+    return models.pair_classifier or models.classifier
 
 
 def opposition_scorer(settings: Settings, classifier: RelationClassifier) -> OppositionScorer | None:

@@ -25,6 +25,11 @@ class Settings:
     # The trained cross-encoder (models/README.md, relation_xenc); models/relation_baseline is the fast
     # feature-based fallback (numpy only; worse on every public set, see models/README.md).
     relation_model_dir: Path = REPO_ROOT / "models" / "relation_xenc"
+    # The cross-encoder that answers POST /v1/relations/classify and the relation of a claim match to its query
+    # (models/README.md, relation_classify: the one-word swaps and contrast pairs, selected on the six dev sets);
+    # the ingest keeps relation_model_dir, whose readings the clustering and its opposition scorer are tuned on.
+    # A folder without an adapter: relation_model_dir answers both.
+    classify_model_dir: Path = REPO_ROOT / "models" / "relation_classify"
     # Quantise the cross-encoder's linear layers to int8 at load: twice the fp32 speed on CPU, but FNC-1 dev
     # contradicts F1 0.53-0.56 instead of 0.61, and a pair's probabilities then depend on the pairs batched with it
     # (activations are scaled per batch); benchmarks/results/relation_runtime.json, models/README.md. Off: fp32.

@@ -75,4 +75,4 @@ def models(embedder: Embedder, extractor: StatementExtractor, relation_classifie
     from service.settings import Settings
 
     return Models(embedder, extractor, relation_classifier, FusionRanker.load(MATCHING_MODEL_PATH),
-                  opposition_scorer(Settings(), relation_classifier))
+                  opposition=opposition_scorer(Settings(), relation_classifier))

@@ -13,7 +13,7 @@ from service.domain.lexical import query_terms
 from service.domain.ranking import Candidate, normalise_query
 from service.domain.relation.classifier import RelationScores
 from service.errors import InvalidInput
-from service.runtime import Runtime
+from service.runtime import Runtime, answering_classifier
 from service.storage.vector_index import Neighbour, SearchIndex
 
 logger = logging.getLogger(__name__)
@@ -140,7 +140,7 @@ def _matches(runtime: Runtime, ranked: Sequence[tuple[float, str, Candidate]], r
         [c.key for _, _, c in ranked if c.kind == STATEMENT])}
     checks = {f.id: f for f in runtime.store.get_fact_checks([c.key for _, _, c in ranked if c.kind == FACT_CHECK])}
     labels: Sequence[RelationScores | None] = (
-        runtime.models.classifier.classify([(query, c.claim) for _, query, c in ranked]) if relations
+        answering_classifier(runtime.models).classify([(query, c.claim) for _, query, c in ranked]) if relations
         else [None] * len(ranked))
     return [
         Match(query, c.similarity, score, relation, statements.get(c.key) if c.kind == STATEMENT else None,

@@ -66,12 +66,13 @@ def served_models(models: Models) -> Models:
     the fast baseline), for what depends on that model."""
     from dataclasses import replace
 
-    from service.runtime import opposition_scorer, relation_classifier
+    from service.runtime import classify_classifier, opposition_scorer, relation_classifier
 
     settings = Settings()
     combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
     classifier = relation_classifier(settings.relation_model_dir, models.embedder, combiner_dir=combiner_dir)
-    return replace(models, classifier=classifier, opposition=opposition_scorer(settings, classifier))
+    return replace(models, classifier=classifier, opposition=opposition_scorer(settings, classifier),
+                   pair_classifier=classify_classifier(settings, models.embedder))
 
 
 @pytest.fixture
