@@ -104,6 +104,10 @@ def opposition_scorer(settings: Settings, classifier: RelationClassifier) -> Opp
     if not settings.cluster_opposition or settings.relation_int8 or not isinstance(classifier, PairModelClassifier) \
             or not isinstance(classifier.model, CrossEncoderPairModel):
         return None
+    if not settings.cluster_opposition_path.is_file():
+        logger.warning("no opposition scorer at %s: stored relations are the classifier's",
+                       settings.cluster_opposition_path)
+        return None
     scorer = OppositionScorer.load(settings.cluster_opposition_path)
     return scorer if settings.relation_model_dir.name == scorer.relation_model else None
 
