@@ -95,17 +95,19 @@ def cross_story_pairs(sides: dict[int, dict[str, list[str]]], vectors: dict[str,
 
 
 def read(out: pathlib.Path, same_per_body: int, cross_per_headline: int, seed: int) -> None:
+    from service.domain.embedding import Embedder
     from service.domain.relation.combiner import load_pair_reader
-    from service.runtime import load_models
+    from service.runtime import relation_classifier
     from service.settings import Settings
 
     settings = Settings()
-    models = load_models(settings)
+    embedder = Embedder()
+    classifier = relation_classifier(settings.relation_model_dir, embedder)
     sides = story_sides(SHARED_DATA / "fnc-1" / "train_stances.csv")
     headlines = sorted({h for body in sides.values() for group in body.values() for h in group})
-    vectors = dict(zip(headlines, models.embedder.encode(headlines), strict=True))
+    vectors = dict(zip(headlines, embedder.encode(headlines), strict=True))
     pairs = story_pairs(sides, same_per_body, seed) + cross_story_pairs(sides, vectors, cross_per_headline)
-    reader = load_pair_reader(models.classifier.model, settings.relation_combiner_dir)  # type: ignore[attr-defined]
+    reader = load_pair_reader(classifier.model, settings.relation_combiner_dir)  # type: ignore[attr-defined]
     forward, backward, features = reader.read([(a, b) for a, b, _, _ in pairs])
     cosine = np.array([float(vectors[a] @ vectors[b]) for a, b, _, _ in pairs])
     np.savez_compressed(out, x=np.hstack([base_columns(forward, backward, features), cosine[:, None]]),
@@ -162,14 +164,15 @@ def recluster(folder: pathlib.Path, report: dict[str, Any], floors: Sequence[flo
 
     from lab.clustering.stories import StoredGraph, score_seeds, score_stories
     from service.domain.clustering import EdgeThresholds
+    from service.domain.embedding import Embedder
     from service.domain.entities import Relation
     from service.domain.relation.combiner import load_pair_reader
-    from service.runtime import load_models
+    from service.runtime import relation_classifier
     from service.settings import Settings
 
     settings = Settings()
-    models = load_models(settings)
-    reader = load_pair_reader(models.classifier.model, settings.relation_combiner_dir)  # type: ignore[attr-defined]
+    classifier = relation_classifier(settings.relation_model_dir, Embedder())
+    reader = load_pair_reader(classifier.model, settings.relation_combiner_dir)  # type: ignore[attr-defined]
     graphs = {name: StoredGraph.load(folder / f"{name}.sqlite3") for name in ("fnc", "seeds")}
     scored = {}
     for name, graph in graphs.items():

@@ -28,8 +28,8 @@ from service.domain.entities import (
 )
 from service.domain.extraction.mentions import is_pronoun, speaker_key
 from service.domain.extraction.speakers import match_speaker
-from service.domain.relation.classifier import scores_of
-from service.domain.relation.opposition import statement_relation
+from service.domain.relation.classifier import PairModelClassifier
+from service.domain.relation.opposition import statement_relations
 from service.errors import InvalidInput
 from service.runtime import Models, Runtime, opposition_in_use
 from service.storage import ClaimStore, DuplicateDocument, NewStatement
@@ -235,17 +235,11 @@ def _score_candidates(runtime: Runtime, extracted: Sequence[ExtractedStatement],
 def _relate(runtime: Runtime, pairs: Sequence[tuple[str, str]]) -> list[tuple[RelationKind, float]]:
     """The label and probability stored for each pair of claims: the classifier's, both ways, read through the
     opposition scorer when one is in use (`service.domain.relation.opposition`)."""
-    scorer = opposition_in_use(runtime)
-    if scorer is None or not pairs:
-        return [(s.label, s.probability) for s in runtime.models.classifier.classify_symmetric(pairs)]
-    model = runtime.models.classifier.model  # type: ignore[attr-defined]  # a PairModelClassifier's
-    both = model.predict_proba(list(pairs) + [(b, a) for a, b in pairs])
-    forward, backward = both[:len(pairs)], both[len(pairs):]
-    opposed = scorer.probabilities(forward, backward)
-    settings = runtime.settings
-    return [statement_relation(scores_of((f + b) / 2), float(q), settings.contradicts_threshold,
-                               settings.opposition_threshold)
-            for f, b, q in zip(forward, backward, opposed, strict=True)]
+    scorer, classifier = opposition_in_use(runtime), runtime.models.classifier
+    if scorer is None or not pairs or not isinstance(classifier, PairModelClassifier):
+        return [(s.label, s.probability) for s in classifier.classify_symmetric(pairs)]
+    return statement_relations(classifier, scorer, pairs, runtime.settings.contradicts_threshold,
+                               runtime.settings.opposition_threshold)
 
 
 def _bind(edge: _ScoredEdge, statement_ids: Sequence[int]) -> Relation:

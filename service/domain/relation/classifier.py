@@ -71,10 +71,13 @@ class PairModelClassifier:
         """Score each unordered pair as the mean of both directions, so the result ignores argument order."""
         if not pairs:
             return []
-        both = list(pairs) + [(b, a) for a, b in pairs]
-        probabilities = self._model.predict_proba(both)
-        n = len(pairs)
-        return [scores_of((probabilities[i] + probabilities[n + i]) / 2) for i in range(n)]
+        forward, backward = self.both_ways(pairs)
+        return [scores_of((f + b) / 2) for f, b in zip(forward, backward, strict=True)]
+
+    def both_ways(self, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
+        """(n, 4) probabilities of each pair as given and reversed, in one call of the model."""
+        probabilities = self._model.predict_proba(list(pairs) + [(b, a) for a, b in pairs])
+        return probabilities[:len(pairs)], probabilities[len(pairs):]
 
 
 def scores_of(row: np.ndarray) -> RelationScores:

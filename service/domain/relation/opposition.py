@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import pathlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from service.domain.entities import RelationKind
-from service.domain.relation.classifier import RelationScores
+from service.domain.relation.classifier import PairModelClassifier, RelationScores, scores_of
 from service.domain.relation.combiner import NETWORK_NAMES, network_terms
 
 
@@ -57,3 +58,12 @@ def statement_relation(scores: RelationScores, opposed: float, rule: float, floo
     if scores.label is RelationKind.CONTRADICTS:
         return RelationKind.CONTRADICTS, min(contradiction, opposed)
     return scores.label, scores.probability
+
+
+def statement_relations(classifier: PairModelClassifier, scorer: OppositionScorer, pairs: Sequence[tuple[str, str]],
+                        rule: float, floor: float) -> list[tuple[RelationKind, float]]:
+    """`statement_relation` of each pair of claims, from one both-ways pass of the classifier."""
+    forward, backward = classifier.both_ways(pairs)
+    opposed = scorer.probabilities(forward, backward)
+    return [statement_relation(scores_of((f + b) / 2), float(q), rule, floor)
+            for f, b, q in zip(forward, backward, opposed, strict=True)]
