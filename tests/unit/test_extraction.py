@@ -294,6 +294,19 @@ def test_an_indirect_report_gives_the_claim_in_the_speakers_tenses(
     assert statement.claim == claim
 
 
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Russia said on Tuesday that it would de-escalate in the area of Kyiv and Chernihiv.",
+     "Russia will de-escalate in the area of Kyiv and Chernihiv."),
+    ("Notably, these statements came after Russia has recently claimed to de-escalate in the area of Kyiv.",
+     "Russia will de-escalate in the area of Kyiv."),
+    ("Ford said that it would re-open the plant on Monday.", "Ford will re-open the plant on Monday."),
+])
+def test_a_verb_with_a_hyphenated_prefix_is_one_word(rule_extractor: StatementExtractor, text: str,
+                                                      claim: str) -> None:
+    (statement,) = rule_extractor.extract(text, dt.date(2022, 4, 1)).statements
+    assert statement.claim == claim
+
+
 def test_a_description_of_a_body_named_earlier_takes_its_name(rule_extractor: StatementExtractor) -> None:
     text = ("The Environment Agency granted the permit in 2019. Campaigners said the agency had ignored the "
             "effect on the wetlands.")

