@@ -131,15 +131,15 @@ def score_seeds(graph: StoredGraph, thresholds: EdgeThresholds) -> dict[str, Any
 
 
 def grid(folder: Path, corroborates: Iterable[float], contradicts: Iterable[float],
-         min_similarities: Iterable[float] = (0.5,)) -> list[dict[str, Any]]:
+         min_similarities: Iterable[float] = (0.5,), same_claims: Iterable[float] = (1.01,)) -> list[dict[str, Any]]:
     """Score every threshold combination on both stores, best first (both seed disputes found, then opposed F1)."""
     fnc, seeds = StoredGraph.load(folder / "fnc.sqlite3"), StoredGraph.load(folder / "seeds.sqlite3")
     with open(folder / "fnc_stories.pkl", "rb") as file:
         story, gold, ids = pickle.load(file)
     rows = []
-    for corr, contra, floor in itertools.product(corroborates, contradicts, min_similarities):
-        thresholds = EdgeThresholds(corr, contra, floor)
-        rows.append({"corroborates": corr, "contradicts": contra, "min_similarity": floor,
+    for corr, contra, floor, same in itertools.product(corroborates, contradicts, min_similarities, same_claims):
+        thresholds = EdgeThresholds(corr, contra, floor, same)
+        rows.append({"corroborates": corr, "contradicts": contra, "min_similarity": floor, "same_claim": same,
                      "fnc_dev": score_stories(fnc, thresholds, story, gold, ids),
                      "seeds": score_seeds(seeds, thresholds)})
     return sorted(rows, key=_best_first)
@@ -160,11 +160,15 @@ def main() -> None:
     grid_cmd.add_argument("--write", type=Path, default=RESULTS_DIR / "cluster_stories.json")
     grid_cmd.add_argument("--min-similarity", type=float, nargs="+", default=[0.5],
                           help="embedding similarity floors of a cluster edge to try")
+    grid_cmd.add_argument("--same-claim-similarity", type=float, nargs="+", default=[1.01],
+                          help="similarities above which a pair that is no confident contradiction is one claim")
+    grid_cmd.add_argument("--corroborates", type=float, nargs="+", default=[0.6, 0.7, 0.75, 0.8, 0.85, 0.9])
+    grid_cmd.add_argument("--contradicts", type=float, nargs="+", default=[0.65, 0.7, 0.75, 0.8, 0.85, 0.9])
     args = parser.parse_args()
     if args.command == "build":
         build(args.out, args.relation_model_dir)
         return
-    rows = grid(args.dir, (0.6, 0.7, 0.75, 0.8, 0.85, 0.9), (0.65, 0.7, 0.75, 0.8, 0.85, 0.9), args.min_similarity)
+    rows = grid(args.dir, args.corroborates, args.contradicts, args.min_similarity, args.same_claim_similarity)
     args.write.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")
     for row in rows[:12]:
         print(json.dumps(row))

@@ -132,3 +132,18 @@ def test_a_dispute_the_relation_model_reads_weakly_is_found_by_the_opposition_sc
     sides = [{s["speaker"]["name"] for s in side["statements"]} for side in cluster["sides"]]
     assert sorted(map(sorted, sides)) == [["Outlet A"], ["Outlet B"]]
     assert cluster["edges"][0]["probability"] >= edge_thresholds(Settings()).contradicts
+
+
+def test_rewordings_of_one_headline_are_one_claim_however_the_relation_model_reads_them(
+        served_client: FlaskClient) -> None:
+    # The relation model calls the first two `corroborates` at 0.59 only (under its threshold): they are grouped
+    # as one claim by their similarity (0.97, over `same_claim_similarity`); the third, a denial, is not.
+    claims = [("Sugarhill Gang rapper Big Bank Hank dies at age 57", "Outlet A"),
+              ("Rapper Big Bank Hank of Sugarhill Gang dies at 57", "Outlet B"),
+              ("Sugarhill Gang rapper Big Bank Hank is alive and well", "Outlet C")]
+    body = {"statements": [{"claim": claim, "speaker": {"name": name}} for claim, name in claims]}
+    assert served_client.post("/v1/statements", json=body).status_code == 201
+    page = served_client.get("/v1/clusters?kind=corroboration").get_json()
+    (cluster,) = [served_client.get(f"/v1/clusters/{c['id']}").get_json() for c in page["items"]]
+    (side,) = cluster["sides"]
+    assert sorted(s["speaker"]["name"] for s in side["statements"]) == ["Outlet A", "Outlet B"]
