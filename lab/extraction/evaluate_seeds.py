@@ -283,6 +283,9 @@ def mention_kind(mention: str | None, speaker: str) -> str | None:
     return None
 
 
+CLAIM_WORDING_SHOWN_BELOW = 0.9  # --show-errors lists matched claims whose wording is further off
+
+
 def score_document(
     text: str, golds: list[dict[str, Any]], preds: list[Predicted],
     matcher: Callable[[list[list[float]]], list[tuple[int, int]]],
@@ -296,7 +299,8 @@ def score_document(
               for g, span in zip(golds, gold_spans, strict=True)] for p in preds]
     pairs = matcher(sizes)
     counts = Counts(gold=len(golds), predicted=len(preds), matched=len(pairs))
-    errors: dict[str, list[dict[str, Any]]] = {"misses": [], "false_positives": [], "wrong_attributes": []}
+    errors: dict[str, list[dict[str, Any]]] = {"misses": [], "false_positives": [], "wrong_attributes": [],
+                                               "claim_wording": []}
     for i, j in pairs:
         pred, gold = preds[i], golds[j]
         gold_span = gold_spans[j]
@@ -323,7 +327,11 @@ def score_document(
             counts.speaker_span += (pred.speaker_span is not None
                                     and overlap(pred.speaker_span, gold_mention) > 0)
         counts.span_token_f1 += token_f1(text[pred.span[0]:pred.span[1]], text[gold_span[0]:gold_span[1]])
-        counts.claim_token_f1 += token_f1(pred.claim, gold["claim"])
+        claim_f1 = token_f1(pred.claim, gold["claim"])
+        counts.claim_token_f1 += claim_f1
+        if claim_f1 < CLAIM_WORDING_SHOWN_BELOW:
+            errors["claim_wording"].append({"gold_span": list(gold_span), "token_f1": round(claim_f1, 3),
+                                            "predicted": pred.claim, "gold": gold["claim"]})
         wrong = [name for name, ok in checks.items() if not ok]
         if wrong:
             errors["wrong_attributes"].append({
@@ -391,6 +399,9 @@ def format_errors(errors: dict[str, Any]) -> str:
             details = ", ".join(f"{key}: predicted {wrong[key][0]!r}, gold {wrong[key][1]!r}"
                                 for key in wrong["wrong"])
             lines.append(f"  WRONG {wrong['gold_span']} {details} | {wrong['claim']!r}")
+        for claim in doc.get("claim_wording", []):
+            lines.append(f"  CLAIM {claim['gold_span']} token F1 {claim['token_f1']}: predicted "
+                         f"{claim['predicted']!r}, gold {claim['gold']!r}")
     return "\n".join(lines)
 
 

@@ -307,6 +307,19 @@ def test_a_verb_with_a_hyphenated_prefix_is_one_word(rule_extractor: StatementEx
     assert statement.claim == claim
 
 
+@pytest.mark.parametrize(("text", "claim"), [
+    ("Haddou said no date had been fixed and that security arrangements were still being discussed.",
+     "No date has been fixed and security arrangements were still being discussed."),
+    ("Harlow Ridge paper mill to close by June, company says", "Harlow Ridge paper mill will close by June."),
+    # An infinitive under another verb is no headline future.
+    ("The minister said prices are expected to rise in January.", "Prices are expected to rise in January."),
+])
+def test_a_reported_clause_reads_as_a_sentence_of_its_own(rule_extractor: StatementExtractor, text: str,
+                                                          claim: str) -> None:
+    (statement,) = rule_extractor.extract(text, dt.date(2026, 10, 20)).statements
+    assert statement.claim == claim
+
+
 def test_a_description_of_a_body_named_earlier_takes_its_name(rule_extractor: StatementExtractor) -> None:
     text = ("The Environment Agency granted the permit in 2019. Campaigners said the agency had ignored the "
             "effect on the wetlands.")

@@ -199,6 +199,29 @@ def _backshift_edits(doc: Any, candidate: Candidate, span: Span) -> list[tuple[i
     return edits
 
 
+def _sentence_edits(doc: Any, span: Span) -> list[tuple[int, int, str]]:
+    """(start, end, word) replacements that make a reported clause a sentence of its own: the "that" of a second
+    reported clause goes ("no date had been fixed and that talks continue" -> "... and talks continue"), and a
+    headline's future infinitive takes "will" ("Paper mill to close by June" -> "Paper mill will close by June")."""
+    if doc is None or isinstance(doc, str):
+        return []
+    claim = doc.char_span(span.start, span.end, alignment_mode="contract")
+    if claim is None or not len(claim):
+        return []
+    edits = []
+    for token in claim:
+        if token.lower_ == "that" and token.dep_ == "mark" and token.head.dep_ == "conj" and token.i > claim.start \
+                and doc[token.i - 1].lower_ in ("and", "but"):
+            edits.append((token.idx, doc[token.i + 1].idx, ""))
+    root = claim.root
+    if root.tag_ == "VB" and not any(t.dep_ == "aux" and t.tag_ == "MD" for t in root.children):
+        to = next((t for t in root.children if t.dep_ == "aux" and t.tag_ == "TO" and t.i == root.i - 1), None)
+        subject = next((t for t in root.children if t.dep_ in ("nsubj", "nsubjpass") and t.i < root.i), None)
+        if to is not None and subject is not None and subject.i >= claim.start:
+            edits.append((to.idx, to.idx + len(to.text), "will"))
+    return edits
+
+
 def _edited(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Callable[[int], int]]:
     """The text with the edits made, and where an offset of the old text lies in the new one."""
     pieces, last = [], 0
@@ -213,7 +236,7 @@ def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMent
     """Return the claim as a self-contained sentence: no quotation marks, capitalised, one final stop, and (given
     the parsed text) in the speaker's own tenses where an indirect report shifted them back."""
     quoted = any(text[span.start - 1 : span.start] == q for q in '“"') or text[span.start] in '“"'
-    edits = [] if quoted else _backshift_edits(doc, candidate, span)
+    edits = [] if quoted else _backshift_edits(doc, candidate, span) + _sentence_edits(doc, span)
     if edits:
         text, moved = _edited(text, edits)
         span = Span(moved(span.start), moved(span.end))
