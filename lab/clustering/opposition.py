@@ -45,13 +45,14 @@ SERVED_CONTRADICTS = 0.8  # Settings.contradicts_threshold
 Pair = tuple[str, str, int, bool]  # headline, headline, OPPOSED / SAME / OTHER_STORY, dev?
 
 
-def story_sides(stances_csv: pathlib.Path) -> dict[int, dict[str, list[str]]]:
-    """{body id: {"agree": headlines, "disagree": headlines}} of the FNC-1 stance file."""
+def story_sides(stances_csv: pathlib.Path, stances: Sequence[str] = ("agree", "disagree")
+                ) -> dict[int, dict[str, list[str]]]:
+    """{body id: {stance: distinct headlines}} of the FNC-1 stance file, for these stances."""
     sides: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     with stances_csv.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             group = sides[int(row["Body ID"])][row["Stance"]]
-            if row["Stance"] in ("agree", "disagree") and row["Headline"] not in group:
+            if row["Stance"] in stances and row["Headline"] not in group:
                 group.append(row["Headline"])
     return sides
 

@@ -40,10 +40,9 @@ def _merged(served: Relation, other: Relation | None, floor: float) -> Relation:
     return replace(served, label=RelationKind.CONTRADICTS, probability=other.probability)
 
 
-def _row(name: str, folder: Path, fnc: StoredGraph, seeds: StoredGraph, thresholds: EdgeThresholds
-         ) -> dict[str, Any]:
-    with open(folder / "fnc_stories.pkl", "rb") as file:
-        story, gold, ids = pickle.load(file)
+def _row(name: str, stories: tuple[Any, Any, Any], fnc: StoredGraph, seeds: StoredGraph,
+         thresholds: EdgeThresholds) -> dict[str, Any]:
+    story, gold, ids = stories
     return {"variant": name, "corroborates": thresholds.corroborates, "contradicts": thresholds.contradicts,
             "min_similarity": thresholds.min_similarity, "same_claim": thresholds.same_claim_similarity,
             "fnc_dev": score_stories(fnc, thresholds, story, gold, ids), "seeds": score_seeds(seeds, thresholds)}
@@ -52,11 +51,13 @@ def _row(name: str, folder: Path, fnc: StoredGraph, seeds: StoredGraph, threshol
 def run(served_dir: Path, other_dir: Path) -> list[dict[str, Any]]:
     graphs = {name: (StoredGraph.load(d / "fnc.sqlite3"), StoredGraph.load(d / "seeds.sqlite3"))
               for name, d in (("served", served_dir), ("other", other_dir))}
-    rows = [_row("other alone", served_dir, *graphs["other"], EdgeThresholds(corr, contra, floor, same))
+    with open(served_dir / "fnc_stories.pkl", "rb") as file:
+        stories = pickle.load(file)
+    rows = [_row("other alone", stories, *graphs["other"], EdgeThresholds(corr, contra, floor, same))
             for corr, contra, floor, same in itertools.product((0.85, 0.9), (0.8, 0.85), (0.45, 0.5), (0.9, 1.01))]
     for floor in (0.85, 0.9, 0.95):
         fnc, seeds = (union(graphs["served"][i], graphs["other"][i], floor) for i in (0, 1))
-        rows += [_row(f"union, other contradicts >= {floor}", served_dir, fnc, seeds,
+        rows += [_row(f"union, other contradicts >= {floor}", stories, fnc, seeds,
                       EdgeThresholds(corr, 0.7, 0.5, same)) for corr, same in itertools.product((0.85, 0.9), (0.9,))]
     return rows
 

@@ -14,32 +14,18 @@ Rows have the pack format ({"claim", "other", "label", "source", "split": "train
 from __future__ import annotations
 
 import argparse
-import csv
 import pathlib
 import random
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Sequence
 
+from lab.clustering.opposition import story_sides
 from lab.datasets.relation_pairs import is_fnc_calibration, is_fnc_dev
 from lab.paths import SHARED_DATA
 from lab.relation.pack_data import write_jsonl
 
 SOURCE = "contrast_fnc_headlines"
 SIDES = ("agree", "disagree")
-
-
-def headlines_by_stance(stances_csv: pathlib.Path) -> dict[int, dict[str, list[str]]]:
-    """{body id: {stance: distinct headlines}} of the training bodies (dev and calibration bodies left out)."""
-    stories: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    with stances_csv.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            body = int(row["Body ID"])
-            if is_fnc_dev(body) or is_fnc_calibration(body) or row["Stance"] == "unrelated":
-                continue
-            group = stories[body][row["Stance"]]
-            if row["Headline"] not in group:
-                group.append(row["Headline"])
-    return stories
 
 
 def story_rows(stances: dict[str, list[str]], per_body: int, rng: random.Random) -> list[dict[str, str]]:
@@ -56,8 +42,9 @@ def story_rows(stances: dict[str, list[str]], per_body: int, rng: random.Random)
 
 def build(stances_csv: pathlib.Path, per_body: int, seed: int) -> list[dict[str, str]]:
     rng = random.Random(seed)
-    stories = headlines_by_stance(stances_csv)
-    return [row for body in sorted(stories) for row in story_rows(stories[body], per_body, rng)]
+    stories = story_sides(stances_csv, (*SIDES, "discuss"))
+    return [row for body in sorted(stories) if not is_fnc_dev(body) and not is_fnc_calibration(body)
+            for row in story_rows(stories[body], per_body, rng)]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

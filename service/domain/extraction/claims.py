@@ -169,14 +169,20 @@ def _simple_past(had: Any) -> list[tuple[int, int, str]]:
              if participle.i == had.i + 1 and had.text[:1].isupper() else past)]
 
 
-def _backshift_edits(doc: Any, candidate: Candidate, span: Span) -> list[tuple[int, int, str]]:
-    """(start, end, word) replacements that undo the backshift of indirect speech after a past-tense cue."""
-    if doc is None or isinstance(doc, str) or candidate.frame != "plain" or not candidate.verbal:
-        return []
-    cue = doc.char_span(candidate.cue_start, candidate.cue_end, alignment_mode="expand")
+def _claim_tokens(doc: Any, span: Span) -> Any:
+    """The parsed tokens of the claim (a spaCy Span), or None without a parse or where no token fits inside."""
+    if doc is None or isinstance(doc, str):
+        return None
     claim = doc.char_span(span.start, span.end, alignment_mode="contract")
-    if cue is None or claim is None or cue.root.tag_ != "VBD" or not len(claim) \
-            or any(t.lower_ == "if" for t in claim):
+    return claim if claim is not None and len(claim) else None
+
+
+def _backshift_edits(claim: Any, candidate: Candidate) -> list[tuple[int, int, str]]:
+    """(start, end, word) replacements that undo the backshift of indirect speech after a past-tense cue."""
+    if candidate.frame != "plain" or not candidate.verbal:
+        return []
+    cue = claim.doc.char_span(candidate.cue_start, candidate.cue_end, alignment_mode="expand")
+    if cue is None or cue.root.tag_ != "VBD" or any(t.lower_ == "if" for t in claim):
         return []
     tokens = list(claim)
     dated_past = any(t.lower_ in _PAST_MARKERS for t in tokens)
@@ -199,15 +205,11 @@ def _backshift_edits(doc: Any, candidate: Candidate, span: Span) -> list[tuple[i
     return edits
 
 
-def _sentence_edits(doc: Any, span: Span) -> list[tuple[int, int, str]]:
+def _sentence_edits(claim: Any) -> list[tuple[int, int, str]]:
     """(start, end, word) replacements that make a reported clause a sentence of its own: the "that" of a second
     reported clause goes ("no date had been fixed and that talks continue" -> "... and talks continue"), and a
     headline's future infinitive takes "will" ("Paper mill to close by June" -> "Paper mill will close by June")."""
-    if doc is None or isinstance(doc, str):
-        return []
-    claim = doc.char_span(span.start, span.end, alignment_mode="contract")
-    if claim is None or not len(claim):
-        return []
+    doc = claim.doc
     edits = []
     for token in claim:
         if token.lower_ == "that" and token.dep_ == "mark" and token.head.dep_ == "conj" and token.i > claim.start \
@@ -236,7 +238,8 @@ def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMent
     """Return the claim as a self-contained sentence: no quotation marks, capitalised, one final stop, and (given
     the parsed text) in the speaker's own tenses where an indirect report shifted them back."""
     quoted = any(text[span.start - 1 : span.start] == q for q in '“"') or text[span.start] in '“"'
-    edits = [] if quoted else _backshift_edits(doc, candidate, span) + _sentence_edits(doc, span)
+    claim = None if quoted else _claim_tokens(doc, span)
+    edits = [] if claim is None else _backshift_edits(claim, candidate) + _sentence_edits(claim)
     if edits:
         text, moved = _edited(text, edits)
         span = Span(moved(span.start), moved(span.end))
