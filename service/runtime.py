@@ -76,7 +76,8 @@ def load_models(settings: Settings) -> Models:
         torch.set_num_threads(settings.torch_threads)
     embedder = Embedder()
     combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
-    relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8, combiner_dir)
+    relation = relation_classifier(settings.relation_model_dir, embedder, settings.relation_int8, combiner_dir,
+                                   settings.read_denials)
     models = Models(embedder, build_extractor(settings), relation, FusionRanker.load(settings.matching_model_path),
                     classify_classifier(settings, embedder), opposition_scorer(settings, relation))
     logger.info("models loaded (relation model from %s%s%s)", settings.relation_model_dir,
@@ -129,14 +130,14 @@ def served_extractor() -> StatementExtractor:
 
 
 def relation_classifier(model_dir: Path, embedder: Embedder, int8: bool = False,
-                        combiner_dir: Path | None = None) -> RelationClassifier:
+                        combiner_dir: Path | None = None, read_denials: bool = False) -> RelationClassifier:
     """Load the relation model in model_dir: a cross-encoder (an `adapter/` folder, int8 if asked; under the
     combiner in combiner_dir when one is given and holds one) or the feature baseline."""
     if not (model_dir / ADAPTER_DIR).is_dir():
         return load_relation_classifier(model_dir, embedder)
     if combiner_dir is not None and (combiner_dir / COMBINER_FILE).is_file():
         return load_combined_classifier(load_cross_encoder(model_dir, embedder.encode, int8=int8), combiner_dir)
-    return load_cross_encoder_classifier(model_dir, embedder.encode, int8=int8)
+    return load_cross_encoder_classifier(model_dir, embedder.encode, int8=int8, read_denials=read_denials)
 
 
 def build_runtime(settings: Settings, models: Models | None = None, *, migrate: bool = True) -> Runtime:

@@ -18,7 +18,7 @@ import pickle
 import re
 import sys
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +30,7 @@ from service.storage.sql import SqlClaimStore, create_engine
 Pair = frozenset[int]
 
 
-def build(out: Path, relation_model_dir: Path | None = None) -> None:
+def build(out: Path, relation_model_dir: Path | None = None, read_denials: bool = True) -> None:
     """Push the FNC-1 dev stories (through the referee's code) and the seeds into two fresh SQLite stores."""
     from lab.referee import InProcessClient, load_referee
     from service import create_app
@@ -43,7 +43,10 @@ def build(out: Path, relation_model_dir: Path | None = None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for name in ("fnc.sqlite3", "seeds.sqlite3"):
         (out / name).unlink(missing_ok=True)
-    models = load_models(Settings() if relation_model_dir is None else Settings(relation_model_dir=relation_model_dir))
+    settings = Settings(read_denials=read_denials)
+    if relation_model_dir is not None:
+        settings = replace(settings, relation_model_dir=relation_model_dir)
+    models = load_models(settings)
     runtime = build_runtime(Settings(database_url=f"sqlite:///{out / 'fnc.sqlite3'}"), models)
     stories = score_clusters.fnc_stories(SHARED_DATA / "fnc-1" / "train_stances.csv", keep=referee.fnc_dev_body)
     ids = score_clusters._ingest(InProcessClient(create_app(runtime=runtime).test_client()), stories.claims)
@@ -155,6 +158,8 @@ def main() -> None:
     build_cmd = commands.add_parser("build", help="store the FNC-1 dev stories and the seeds")
     build_cmd.add_argument("--out", type=Path, required=True)
     build_cmd.add_argument("--relation-model-dir", type=Path, help="a relation model other than the served one")
+    build_cmd.add_argument("--no-read-denials", dest="read_denials", action="store_false",
+                           help="the relation model reads denials as written (service/domain/relation/denial.py)")
     grid_cmd = commands.add_parser("grid", help="re-cluster both stores for a grid of thresholds")
     grid_cmd.add_argument("--dir", type=Path, required=True)
     grid_cmd.add_argument("--write", type=Path, default=RESULTS_DIR / "cluster_stories.json")
@@ -166,7 +171,7 @@ def main() -> None:
     grid_cmd.add_argument("--contradicts", type=float, nargs="+", default=[0.65, 0.7, 0.75, 0.8, 0.85, 0.9])
     args = parser.parse_args()
     if args.command == "build":
-        build(args.out, args.relation_model_dir)
+        build(args.out, args.relation_model_dir, args.read_denials)
         return
     rows = grid(args.dir, args.corroborates, args.contradicts, args.min_similarity, args.same_claim_similarity)
     args.write.write_text(json.dumps(rows, indent=1) + "\n", encoding="utf-8")

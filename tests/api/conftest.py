@@ -70,7 +70,8 @@ def served_models(models: Models) -> Models:
 
     settings = Settings()
     combiner_dir = settings.relation_combiner_dir if settings.relation_combiner else None
-    classifier = relation_classifier(settings.relation_model_dir, models.embedder, combiner_dir=combiner_dir)
+    classifier = relation_classifier(settings.relation_model_dir, models.embedder, combiner_dir=combiner_dir,
+                                     read_denials=settings.read_denials)
     return replace(models, classifier=classifier, opposition=opposition_scorer(settings, classifier),
                    pair_classifier=classify_classifier(settings, models.embedder))
 

@@ -41,19 +41,32 @@ def _disputes_found(clusters: list[dict]) -> set[str]:
                    for c in clusters for a in c["sides"] for b in c["sides"] if a is not b)}
 
 
-def test_the_seed_disputes_stand_on_opposite_sides_with_no_speaker_on_both(served_seeded: FlaskClient) -> None:
+# The seeds' two stories by their documents (ingested in file order): Kyiv (seeds 000 and 002, 31 March - 1 April
+# 2022) and the February build-up at the border (seeds 001, 003 and 004).
+KYIV_DOCUMENTS = frozenset({1, 3})
+
+
+def test_the_border_dispute_is_a_cluster_of_its_own_with_no_speaker_on_both_sides(
+        served_seeded: FlaskClient) -> None:
     clusters = _contradictions(served_seeded)
-    assert _disputes_found(clusters) == {"kyiv", "border"}
+    assert "border" in _disputes_found(clusters)
     for cluster in clusters:
+        statements = [s for side in cluster["sides"] for s in side["statements"]]
+        stories = {s["document_id"] in KYIV_DOCUMENTS for s in statements}
+        assert len(stories) == 1, f"{cluster['title']} chains the Kyiv and the border stories together"
         speakers = [{s["speaker"]["id"] for s in side["statements"]} for side in cluster["sides"]]
         assert not set.intersection(*speakers), f"a speaker stands on both sides of {cluster['title']}"
-        statements = [s for side in cluster["sides"] for s in side["statements"]]
         assert len({s["speaker"]["affiliation"] or s["speaker"]["name"] for s in statements}) >= 2
 
 
-@pytest.mark.xfail(strict=True, reason="the relation model calls claims of the two stories contradictory "
-                                       "(e.g. 'ease the pressure on Kiev' vs 'not true that Russia plans to attack "
-                                       "Ukraine' at 0.96), so they share one cluster; see issue 18's note")
+@pytest.mark.xfail(strict=True, reason="no relation model here reads the Kyiv pairs as contradictions ('ease the "
+                                       "offensive pressure on Kiev' vs 'maintains pressure on Kyiv': discusses "
+                                       "0.67; vs 'not withdrawing, but repositioning': 0.45); issue 19")
+def test_the_kyiv_dispute_stands_the_defence_ministry_against_nato(served_seeded: FlaskClient) -> None:
+    assert "kyiv" in _disputes_found(_contradictions(served_seeded))
+
+
+@pytest.mark.xfail(strict=True, reason="the Kyiv dispute is not found (above)")
 def test_the_seeds_give_the_kyiv_and_the_border_dispute_as_two_clusters(served_seeded: FlaskClient) -> None:
     clusters = _contradictions(served_seeded)
     assert len(clusters) == 2

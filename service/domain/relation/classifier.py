@@ -8,6 +8,7 @@ from typing import Protocol
 import numpy as np
 
 from service.domain.entities import RelationKind
+from service.domain.relation.denial import through_denials
 
 LABEL_ORDER: tuple[RelationKind, ...] = (
     RelationKind.CORROBORATES, RelationKind.CONTRADICTS, RelationKind.DISCUSSES, RelationKind.UNRELATED,
@@ -52,8 +53,10 @@ class ProbabilityModel(Protocol):
 class PairModelClassifier:
     """Any trained pair model (predict_proba over the four labels) behind the RelationClassifier interface."""
 
-    def __init__(self, model: ProbabilityModel) -> None:
+    def __init__(self, model: ProbabilityModel, read_denials: bool = False) -> None:
         self._model = model
+        # Two claims one of which only denies a proposition are read through what it denies (relation/denial.py).
+        self._read_denials = read_denials
 
     @property
     def model(self) -> ProbabilityModel:
@@ -76,8 +79,27 @@ class PairModelClassifier:
 
     def both_ways(self, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray]:
         """(n, 4) probabilities of each pair as given and reversed, in one call of the model."""
+        forward, backward, _ = self.both_ways_read(pairs)
+        return forward, backward
+
+    def both_ways_read(self, pairs: Sequence[tuple[str, str]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`both_ways`, and which pairs were read through a denial (their corroborates and contradicts swapped)."""
+        flipped = np.zeros(len(pairs), dtype=bool)
+        if self._read_denials:
+            pairs, flipped = through_denials(pairs)
         probabilities = self._model.predict_proba(list(pairs) + [(b, a) for a, b in pairs])
-        return probabilities[:len(pairs)], probabilities[len(pairs):]
+        forward, backward = probabilities[:len(pairs)], probabilities[len(pairs):]
+        if flipped.any():
+            forward, backward = _flip(forward, flipped), _flip(backward, flipped)
+        return forward, backward, flipped
+
+
+def _flip(probabilities: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Probabilities with corroborates and contradicts swapped on the given rows."""
+    out = probabilities.copy()
+    columns = [LABEL_ORDER.index(RelationKind.CORROBORATES), LABEL_ORDER.index(RelationKind.CONTRADICTS)]
+    out[np.ix_(rows, columns)] = probabilities[np.ix_(rows, columns[::-1])]
+    return out
 
 
 def scores_of(row: np.ndarray) -> RelationScores:

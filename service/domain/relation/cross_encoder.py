@@ -210,7 +210,7 @@ def load_cross_encoder(
 
 def load_cross_encoder_classifier(
     model_dir: str | pathlib.Path, encode: Encoder | None = None, base_model_path: str | None = None,
-    int8: bool = False,
+    int8: bool = False, read_denials: bool = False,
 ) -> PairModelClassifier:
     """`load_cross_encoder` behind the RelationClassifier interface."""
-    return PairModelClassifier(load_cross_encoder(model_dir, encode, base_model_path, int8))
+    return PairModelClassifier(load_cross_encoder(model_dir, encode, base_model_path, int8), read_denials)

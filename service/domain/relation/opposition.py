@@ -62,8 +62,10 @@ def statement_relation(scores: RelationScores, opposed: float, rule: float, floo
 
 def statement_relations(classifier: PairModelClassifier, scorer: OppositionScorer, pairs: Sequence[tuple[str, str]],
                         rule: float, floor: float) -> list[tuple[RelationKind, float]]:
-    """`statement_relation` of each pair of claims, from one both-ways pass of the classifier."""
-    forward, backward = classifier.both_ways(pairs)
-    opposed = scorer.probabilities(forward, backward)
+    """`statement_relation` of each pair of claims, from one both-ways pass of the classifier. A pair read
+    through a denial is the model's reading of another pair, flipped, which the scorer was not fitted on: the
+    rule alone decides it."""
+    forward, backward, flipped = classifier.both_ways_read(pairs)
+    opposed = np.where(flipped, 0.0, scorer.probabilities(forward, backward))
     return [statement_relation(scores_of((f + b) / 2), float(q), rule, floor)
             for f, b, q in zip(forward, backward, opposed, strict=True)]

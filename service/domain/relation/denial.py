@@ -1,0 +1,51 @@
+"""Reading a denial through what it denies: "It is not true that X" against Y is read as X against Y, flipped.
+
+The cross-encoder takes a denial frame as a contradiction of nearly anything on its topic: the seeds' "It is not
+true that Russia plans to attack Ukraine" (the extraction's wording of "denied plans to attack") reads
+`contradicts` at 0.92-0.96 against "Russia will ease the offensive pressure on Kiev", "Russia will move soldiers
+away from the border" and "Russia may attack Ukraine at any time", and the contradiction clusters chain two
+stories through it. Logic is plainer: "not X" contradicts Y when Y says X, agrees with Y when Y denies X, and is
+merely about Y when X is. So the model reads the denied proposition X against Y, and corroboration and
+contradiction trade places (models/README.md, "Denials read through what they deny").
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+import numpy as np
+
+# The extraction's wording of a denial ("X denied that Y"; service/domain/extraction/claims.py)
+_IT_IS_NOT_TRUE = re.compile(r"^\s*it\s+is\s+not\s+true\s+that\s+(?P<denied>[^:;]+?)\s*[.!]?\s*$", re.I | re.S)
+# "The claim that X is false", "Russia's allegation that it is pulling back is untrue"
+_CLAIM_THAT_IS_FALSE = re.compile(
+    r"^\s*(?:\S+\s+){0,4}?(?:claims?|allegations?|assertions?|suggestions?|reports?|statements?|accusations?)\s+that\s+"
+    r"(?P<denied>[^:;]+?)\s+(?:is|are|was|were)\s+(?:false|untrue|not\s+true|baseless|groundless|wrong|fake)"
+    r"\s*[.!]?\s*$", re.I | re.S)
+_PATTERNS = (_IT_IS_NOT_TRUE, _CLAIM_THAT_IS_FALSE)
+
+
+def denied_proposition(claim: str) -> str | None:
+    """X of a claim that only denies X ("It is not true that X.", "The claim that X is false."), else None."""
+    for pattern in _PATTERNS:
+        found = pattern.match(claim)
+        if found:
+            denied = found.group("denied")
+            return denied[:1].upper() + denied[1:] + ("" if denied.endswith((".", "!", "?")) else ".")
+    return None
+
+
+def through_denials(pairs: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, str]], np.ndarray]:
+    """The pairs to score instead (a lone denial replaced by what it denies) and which of them flip.
+
+    A pair of two denials stays as it is: "not X" against "not Y" is not X against Y flipped."""
+    rewritten, flipped = [], np.zeros(len(pairs), dtype=bool)
+    for i, (a, b) in enumerate(pairs):
+        denied_a, denied_b = denied_proposition(a), denied_proposition(b)
+        if (denied_a is None) == (denied_b is None):
+            rewritten.append((a, b))
+            continue
+        rewritten.append((denied_a or a, denied_b or b))
+        flipped[i] = True
+    return rewritten, flipped
+
