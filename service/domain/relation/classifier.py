@@ -96,9 +96,11 @@ class PairModelClassifier:
 
 def _flip(probabilities: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """Probabilities with corroborates and contradicts swapped on the given rows."""
+    corroborates = LABEL_ORDER.index(RelationKind.CORROBORATES)
+    contradicts = LABEL_ORDER.index(RelationKind.CONTRADICTS)
     out = probabilities.copy()
-    columns = [LABEL_ORDER.index(RelationKind.CORROBORATES), LABEL_ORDER.index(RelationKind.CONTRADICTS)]
-    out[np.ix_(rows, columns)] = probabilities[np.ix_(rows, columns[::-1])]
+    out[rows, corroborates] = probabilities[rows, contradicts]
+    out[rows, contradicts] = probabilities[rows, corroborates]
     return out
 
 

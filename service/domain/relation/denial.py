@@ -17,16 +17,25 @@ import numpy as np
 
 # The extraction's wording of a denial ("X denied that Y"; service/domain/extraction/claims.py)
 _IT_IS_NOT_TRUE = re.compile(r"^\s*it\s+is\s+not\s+true\s+that\s+(?P<denied>[^:;]+?)\s*[.!]?\s*$", re.I | re.S)
-# "The claim that X is false", "Russia's allegation that it is pulling back is untrue"
+_REPORT_NOUNS = r"(?:claims?|allegations?|assertions?|suggestions?|reports?|statements?|accusations?|rumou?rs?)"
+_FALSE = (r"['‘’\"“”]?(?:false|untrue|incorrect|not\s+true|baseless|groundless|unfounded|wrong|fake|a\s+hoax)"
+          r"['‘’\"“”]?")
+# "The claim that X is false", "Russia's allegation that it is pulling back is untrue", "WHO says reports of
+# suspected Ebola cases in Iraq are untrue"
 _CLAIM_THAT_IS_FALSE = re.compile(
-    r"^\s*(?:\S+\s+){0,4}?(?:claims?|allegations?|assertions?|suggestions?|reports?|statements?|accusations?)\s+that\s+"
-    r"(?P<denied>[^:;]+?)\s+(?:is|are|was|were)\s+(?:false|untrue|not\s+true|baseless|groundless|wrong|fake)"
-    r"\s*[.!]?\s*$", re.I | re.S)
-_PATTERNS = (_IT_IS_NOT_TRUE, _CLAIM_THAT_IS_FALSE)
+    rf"^\s*(?:\S+\s+){{0,4}}?{_REPORT_NOUNS}\s+(?:that\s+)?(?!of\s)(?P<denied>[^:;]+?)\s+(?:is|are|was|were)\s+"
+    rf"{_FALSE}(?:,\s*says\s+[^:;]+)?\s*[.!]?\s*$", re.I | re.S)
+# "Iraqi Official Dismisses 'Unfounded' Reports That ISIS Fighters Have Ebola"
+_DISMISSES_REPORTS_THAT = re.compile(
+    rf"^\s*(?:\S+\s+){{0,5}}?(?:den(?:y|ies|ied)|dismiss(?:es|ed)?|refut(?:e|es|ed)|reject(?:s|ed)?|debunk(?:s|ed)?)"
+    rf"\s+(?:\S+\s+){{0,2}}?{_REPORT_NOUNS}\s+that\s+(?P<denied>[^:;]+?)\s*[.!]?\s*$", re.I | re.S)
+_PATTERNS = (_IT_IS_NOT_TRUE, _CLAIM_THAT_IS_FALSE, _DISMISSES_REPORTS_THAT)
 
 
 def denied_proposition(claim: str) -> str | None:
-    """X of a claim that only denies X ("It is not true that X.", "The claim that X is false."), else None."""
+    """X of a claim that only denies a clause X ("It is not true that X.", "The claim that X is false.", "Y
+    dismisses reports that X"), else None. A denied noun phrase ("Claim of Withdrawing Troops … is False") is left
+    as written: the model reads the bare phrase poorly, and the frame as written well."""
     for pattern in _PATTERNS:
         found = pattern.match(claim)
         if found:
