@@ -346,3 +346,16 @@ def test_a_quoted_first_person_subject_is_the_speaker_or_the_body_it_speaks_for(
         rule_extractor: StatementExtractor, text: str, claim: str) -> None:
     (statement,) = rule_extractor.extract(text, dt.date(2026, 10, 20)).statements
     assert statement.claim == claim
+
+
+@pytest.mark.parametrize(("text", "speaker", "claim"), [
+    # The seeds: the reporter contrasts events with Moscow's announcement; the announcement is Moscow's statement.
+    ("The movement of Russian troops on Thursday indicates that Moscow is not slowing down its offensive on the "
+     "cities of Kiev and Chernigov, as it had announced after the negotiations in Istanbul.",
+     "Moscow", "Moscow is slowing down its offensive on the cities of Kiev and Chernigov."),
+    ("Ford reopened the plant on Monday, as it had promised.", "Ford", "Ford reopened the plant on Monday."),
+])
+def test_what_a_source_had_announced_is_its_statement_without_the_reporters_contrast(
+        rule_extractor: StatementExtractor, text: str, speaker: str, claim: str) -> None:
+    (statement,) = rule_extractor.extract(text, dt.date(2022, 3, 31)).statements
+    assert (statement.speaker.name, statement.claim) == (speaker, claim)

@@ -29,7 +29,9 @@ class Candidate:
     speaker_start: int | None  # None: continues the last speaker
     speaker_end: int | None
     person_name: str | None
-    frame: str = "plain"  # plain | promise (xcomp "to ...") | plan (noun "plans to ...")
+    # plain | promise (xcomp "to ...") | plan (noun "plans to ...") | argument | as_announced_denied ("X is not
+    # slowing down, as it had announced": X announced the clause without its negation)
+    frame: str = "plain"
     verbal: bool = True
     participle: bool = False  # "..., adding that ...": the source is the sentence's "according to" source
     # The word that names the source where it is not the source's own mention: "who" in "Kamin, who said ...".

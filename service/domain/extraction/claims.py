@@ -224,6 +224,16 @@ def _sentence_edits(claim: Any) -> list[tuple[int, int, str]]:
     return edits
 
 
+def _announced_edits(claim: Any, candidate: Candidate) -> list[tuple[int, int, str]]:
+    """The negation of a clause that contradicts what its source announced goes: "Moscow is not slowing down, as
+    it had announced" -> Moscow announced "Moscow is slowing down" (rules._as_announced)."""
+    if candidate.frame != "as_announced_denied":
+        return []
+    doc = claim.doc
+    return [(token.idx, doc[token.i + 1].idx if token.lower_ == "not" else token.idx + len(token.text), "")
+            for token in claim.root.children if token.dep_ == "neg" and token.i + 1 < len(doc)]
+
+
 def _edited(text: str, edits: list[tuple[int, int, str]]) -> tuple[str, Callable[[int], int]]:
     """The text with the edits made, and where an offset of the old text lies in the new one."""
     pieces, last = [], 0
@@ -239,7 +249,8 @@ def claim_text(text: str, span: Span, candidate: Candidate, mention: SpeakerMent
     the parsed text) in the speaker's own tenses where an indirect report shifted them back."""
     quoted = any(text[span.start - 1 : span.start] == q for q in '“"') or text[span.start] in '“"'
     claim = None if quoted else _claim_tokens(doc, span)
-    edits = [] if claim is None else _backshift_edits(claim, candidate) + _sentence_edits(claim)
+    edits = [] if claim is None else (_backshift_edits(claim, candidate) + _sentence_edits(claim)
+                                      + _announced_edits(claim, candidate))
     if edits:
         text, moved = _edited(text, edits)
         span = Span(moved(span.start), moved(span.end))

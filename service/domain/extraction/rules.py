@@ -140,6 +140,9 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> Candi
         return None  # "When asked if ...": the journalist's question, not the source's assertion
     content, frame = content_of(verb, quotes)
     if content is None:
+        announced = _as_announced(verb, subject, sentence)
+        if announced is not None:
+            return announced
         # A cue without usable content still names a speaker a following bare quote may continue.
         return _said_by(subject, verb, -1, -1, sentence)
     if lemma in WEAK_VERBS and subject.lower_ in ("he", "she", "they", "it"):
@@ -166,6 +169,37 @@ def _from_reporting_verb(verb: Any, sentence: Span, quotes: list[Span]) -> Candi
     if relative is not None:
         candidate = replace(candidate, pronoun=Span(relative.idx, relative.idx + len(relative)))
     return candidate
+
+
+_AS_ANNOUNCED_VERBS = frozenset({"announce", "promise", "pledge", "say", "claim", "state", "vow", "predict"})
+
+
+def _as_announced(verb: Any, subject: Any, sentence: Span) -> Candidate | None:
+    """ "Moscow is not slowing down its offensive, as it had announced": what the as-clause's source announced is
+    the clause it modifies, without its negation when the clause denies it ("Moscow is slowing down its
+    offensive"), and its "it" is that clause's subject. A reporter's contrast of a source's words with events."""
+    head = verb.head
+    if (
+        verb.dep_ != "advcl"
+        or cue_lemma(verb) not in _AS_ANNOUNCED_VERBS
+        or not any(c.dep_ == "mark" and c.lower_ == "as" for c in verb.children)
+        or head.pos_ not in ("VERB", "AUX")
+        or head.i > verb.i
+    ):
+        return None
+    clause_subject = next((c for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    if clause_subject is None:
+        return None
+    start = min(t.idx for t in clause_subject.subtree)
+    before_as = min(t.i for t in verb.subtree)
+    end_token = verb.doc[before_as - 1]
+    while end_token.is_punct and end_token.i > head.i:
+        end_token = verb.doc[end_token.i - 1]
+    if subject.lower_ in ("it", "they", "he", "she") and clause_subject.pos_ in ("PROPN", "NOUN"):
+        subject = clause_subject
+    negated = any(c.dep_ == "neg" for c in head.children)
+    return _said_by(subject, verb, start, end_token.idx + len(end_token), sentence,
+                    frame="as_announced_denied" if negated else "plain")
 
 
 def _said_by(subject: Any, cue_token: Any, claim_start: int, claim_end: int, sentence: Span, *,
