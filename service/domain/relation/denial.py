@@ -21,25 +21,31 @@ _REPORT_NOUNS = r"(?:claims?|allegations?|assertions?|suggestions?|reports?|stat
 _FALSE = (r"['‘’\"“”]?(?:false|untrue|incorrect|not\s+true|baseless|groundless|unfounded|wrong|fake|a\s+hoax)"
           r"['‘’\"“”]?")
 # "The claim that X is false", "Russia's allegation that it is pulling back is untrue", "WHO says reports of
-# suspected Ebola cases in Iraq are untrue"
+# suspected Ebola cases in Iraq are untrue", "Russian Claim of Withdrawing Troops from Ukraine Border is False"
 _CLAIM_THAT_IS_FALSE = re.compile(
-    rf"^\s*(?:\S+\s+){{0,4}}?{_REPORT_NOUNS}\s+(?:that\s+)?(?!of\s)(?P<denied>[^:;]+?)\s+(?:is|are|was|were)\s+"
+    rf"^\s*(?:\S+\s+){{0,4}}?{_REPORT_NOUNS}\s+(?:(?:that|of)\s+)?(?P<denied>[^:;]+?)\s+(?:is|are|was|were)\s+"
     rf"{_FALSE}(?:,\s*says\s+[^:;]+)?\s*[.!]?\s*$", re.I | re.S)
-# "Iraqi Official Dismisses 'Unfounded' Reports That ISIS Fighters Have Ebola"
+# "Iraqi Official Dismisses 'Unfounded' Reports That ISIS Fighters Have Ebola", "Met police denies reports of
+# Banksy arrest"
 _DISMISSES_REPORTS_THAT = re.compile(
     rf"^\s*(?:\S+\s+){{0,5}}?(?:den(?:y|ies|ied)|dismiss(?:es|ed)?|refut(?:e|es|ed)|reject(?:s|ed)?|debunk(?:s|ed)?)"
-    rf"\s+(?:\S+\s+){{0,2}}?{_REPORT_NOUNS}\s+that\s+(?P<denied>[^:;]+?)\s*[.!]?\s*$", re.I | re.S)
+    rf"\s+(?:\S+\s+){{0,2}}?{_REPORT_NOUNS}\s+(?:that|of)\s+(?P<denied>[^:;]+?)\s*[.!]?\s*$", re.I | re.S)
+# Whose claim is denied, where a pronoun in it stands for them: "Russia's allegation that it is pulling back".
+_OWNER = re.compile(rf"^\s*(?:the\s+)?(?P<owner>[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*){{0,3}})['’]s?\s+{_REPORT_NOUNS}\b")
 _PATTERNS = (_IT_IS_NOT_TRUE, _CLAIM_THAT_IS_FALSE, _DISMISSES_REPORTS_THAT)
 
 
 def denied_proposition(claim: str) -> str | None:
-    """X of a claim that only denies a clause X ("It is not true that X.", "The claim that X is false.", "Y
-    dismisses reports that X"), else None. A denied noun phrase ("Claim of Withdrawing Troops … is False") is left
-    as written: the model reads the bare phrase poorly, and the frame as written well."""
+    """X of a claim that only denies X ("It is not true that X.", "The claim that X is false.", "Reports of X are
+    untrue", "Y dismisses reports that X"), else None; a pronoun opening X stands for the claim's owner ("Russia's
+    allegation that it is pulling back is false" -> "Russia is pulling back.")."""
     for pattern in _PATTERNS:
         found = pattern.match(claim)
         if found:
             denied = found.group("denied")
+            owner = _OWNER.match(claim)
+            if owner:
+                denied = re.sub(r"^(?:it|they|he|she)\b", owner.group("owner"), denied, flags=re.I)
             return denied[:1].upper() + denied[1:] + ("" if denied.endswith((".", "!", "?")) else ".")
     return None
 
