@@ -95,8 +95,12 @@ def classify_classifier(settings: Settings, embedder: Embedder) -> RelationClass
 
 
 def answering_classifier(models: Models) -> RelationClassifier:
-    """The classifier that answers a user's pair (POST /v1/relations/classify, a match's relation)."""
-    return models.pair_classifier or models.classifier
+    """The classifier that answers a user's pair (POST /v1/relations/classify, a match's relation): a user's pair
+    is read as written, never through a denial (models/README.md, "Denials read through what they deny")."""
+    if models.pair_classifier is not None:
+        return models.pair_classifier
+    classifier = models.classifier
+    return classifier.as_written() if isinstance(classifier, PairModelClassifier) else classifier
 
 
 def opposition_scorer(settings: Settings, classifier: RelationClassifier) -> OppositionScorer | None:

@@ -1,12 +1,15 @@
 """Denials read through what they deny (service.domain.relation.denial) with the served cross-encoder."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from service.domain.entities import RelationKind
 from service.domain.relation.classifier import PairModelClassifier
 from service.domain.relation.cross_encoder import CrossEncoderPairModel
 from service.domain.relation.denial import denied_proposition, through_denials
+from service.runtime import Models, answering_classifier
 
 
 @pytest.mark.parametrize(("claim", "denied"), [
@@ -70,3 +73,13 @@ def test_a_denial_contradicts_what_it_denies_and_agrees_with_its_negation(readin
         ("Russia is not pulling its troops back from the border.", denial)])
     assert contradicted.label is RelationKind.CONTRADICTS and contradicted.probability > 0.8
     assert agreed.label is RelationKind.CORROBORATES
+
+
+def test_a_users_pair_is_read_as_written_even_by_the_ingests_model(models: Models,
+                                                                    reading: PairModelClassifier) -> None:
+    # Without a classify model of its own, POST /v1/relations/classify answers with the ingest's model, as written.
+    answering = answering_classifier(replace(models, classifier=reading, pair_classifier=None))
+    pair = [("Russia will ease the offensive pressure on Kiev and Chernigov.",
+             "It is not true that Russia plans to attack Ukraine.")]
+    assert answering.classify_symmetric(pair)[0].label is RelationKind.CONTRADICTS
+    assert reading.classify_symmetric(pair)[0].label is not RelationKind.CONTRADICTS

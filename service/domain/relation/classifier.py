@@ -63,6 +63,10 @@ class PairModelClassifier:
         """The pair model behind the interface."""
         return self._model
 
+    def as_written(self) -> PairModelClassifier:
+        """This classifier reading every pair as written (no denial read through what it denies)."""
+        return PairModelClassifier(self._model) if self._read_denials else self
+
     def classify(self, pairs: Sequence[tuple[str, str]]) -> list[RelationScores]:
         """Score each pair with calibrated probabilities, in input order."""
         if not pairs:
