@@ -63,4 +63,3 @@ def through_denials(pairs: Sequence[tuple[str, str]]) -> tuple[list[tuple[str, s
         rewritten.append((denied_a or a, denied_b or b))
         flipped[i] = True
     return rewritten, flipped
-
