@@ -12,31 +12,29 @@ from __future__ import annotations
 
 import argparse
 import collections
-import csv
 import itertools
 import json
 from pathlib import Path
 from typing import Any
 
+from lab.clustering.opposition import story_sides
+from lab.datasets.relation_pairs import is_fnc_calibration, is_fnc_dev
 from lab.paths import RESULTS_DIR, SHARED_DATA
 from service.domain.relation.classifier import PairModelClassifier
 from service.domain.relation.denial import denied_proposition
 
-SPLITS = {"dev": lambda body: body % 10 == 0, "train": lambda body: body % 10 not in (0, 5)}
+SPLITS = {"dev": is_fnc_dev, "train": lambda body: not is_fnc_dev(body) and not is_fnc_calibration(body)}
 
 
 def denial_pairs(stances: Path, split: str) -> tuple[list[tuple[str, str]], list[str]]:
     """The split's headline pairs of one body with a denial on exactly one side, and their gold labels."""
     keep = SPLITS[split]
-    by_body: dict[int, dict[str, str]] = collections.defaultdict(dict)
-    with open(stances, encoding="utf-8") as file:
-        for row in csv.DictReader(file):
-            body = int(row["Body ID"])
-            if keep(body) and row["Stance"] in ("agree", "disagree"):
-                by_body[body][row["Headline"]] = row["Stance"]
     pairs, gold = [], []
-    for headlines in by_body.values():
-        for (first, stance), (second, other) in itertools.combinations(sorted(headlines.items()), 2):
+    for body, sides in story_sides(stances).items():
+        if not keep(body):
+            continue
+        headlines = sorted((headline, stance) for stance, group in sides.items() for headline in group)
+        for (first, stance), (second, other) in itertools.combinations(headlines, 2):
             if (denied_proposition(first) is None) != (denied_proposition(second) is None):
                 pairs.append((first, second))
                 gold.append("corroborates" if stance == other else "contradicts")
