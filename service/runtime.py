@@ -86,12 +86,14 @@ def load_models(settings: Settings) -> Models:
 
 
 def classify_classifier(settings: Settings, embedder: Embedder) -> RelationClassifier | None:
-    """The cross-encoder in `classify_model_dir` (int8 if asked), unless the combiner is on or the folder holds
-    no adapter; None then, and the ingest's classifier answers."""
+    """The cross-encoder in `classify_model_dir` (int8 if asked; under its combiner when `classify_combiner` is
+    on), unless the ingest's combiner is on or the folder holds no adapter; None then, and the ingest's
+    classifier answers."""
     folder = settings.classify_model_dir
     if settings.relation_combiner or folder == settings.relation_model_dir or not (folder / ADAPTER_DIR).is_dir():
         return None
-    return load_cross_encoder_classifier(folder, embedder.encode, int8=settings.relation_int8)
+    combiner_dir = settings.classify_combiner_dir if settings.classify_combiner else None
+    return relation_classifier(folder, embedder, settings.relation_int8, combiner_dir)
 
 
 def answering_classifier(models: Models) -> RelationClassifier:

@@ -143,3 +143,30 @@ def news_contrast_examples(path: pathlib.Path = NEWS_CONTRAST) -> list[Example]:
     with path.open(encoding="utf-8") as handle:
         rows = [json.loads(line) for line in handle if line.strip()]
     return [Example(r["claim"], r["other"], r["label"], r["category"]) for r in rows]
+
+
+def fnc_headline_stance_examples(data_dir: pathlib.Path, per_stance: int = 8, seed: int = 3) -> list[Example]:
+    """Headline-against-headline stance on FNC-1 dev bodies, in the shape of Emergent's claim/headline pairs.
+
+    The held-out stance set pairs a plain claim with a news headline about it (for / against / observing). FNC-1's
+    headlines are Emergent's, labelled against one body each; a headline that agrees with the body stands in for
+    the claim, and each other headline of that body is for it (agree), against it (disagree) or only reports it
+    (discuss). Up to `per_stance` distinct unordered pairs of each stance per body, seeded."""
+    import random
+
+    stances: dict[int, dict[str, list[str]]] = {}
+    for headline, body_id, stance in load_fnc(data_dir)[0]:
+        if is_fnc_dev(body_id) and stance != "unrelated":
+            group = stances.setdefault(body_id, {}).setdefault(stance, [])
+            if headline not in group:
+                group.append(headline)
+    rng, examples, seen = random.Random(seed), [], set()
+    for body_id in sorted(stances):
+        agree = stances[body_id].get("agree", [])
+        for stance in ("agree", "disagree", "discuss"):
+            pairs = list({frozenset((a, x)): (a, x) for a in agree for x in stances[body_id].get(stance, [])
+                          if x != a and frozenset((a, x)) not in seen}.values())
+            for a, x in rng.sample(pairs, min(per_stance, len(pairs))):
+                seen.add(frozenset((a, x)))
+                examples.append(Example(a, x, FNC_LABELS[stance], "fnc1_headline_stance"))
+    return examples
