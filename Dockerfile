@@ -23,9 +23,10 @@ RUN cd /tmp/src && pip install . && cd / && rm -rf /tmp/src
 
 # The trained models are not part of the Python package; settings point at them through the env above.
 COPY models/relation_xenc ./models/relation_xenc
-# POST /v1/relations/classify's cross-encoder, and the opposition scorer of stored statement pairs (the defaults
-# under the working directory /app).
+# POST /v1/relations/classify's cross-encoder and its combiner for two claims, and the opposition scorer of stored
+# statement pairs (the defaults under the working directory /app).
 COPY models/relation_classify ./models/relation_classify
+COPY models/relation_classify_combiner ./models/relation_classify_combiner
 COPY models/cluster_opposition ./models/cluster_opposition
 COPY models/attribution_tagger ./models/attribution_tagger
 # Without it claim matching silently falls back to reciprocal-rank fusion (FusionRanker.load).

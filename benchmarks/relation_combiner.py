@@ -48,12 +48,21 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--pairs", type=int, default=256)
     parser.add_argument("--repeats", type=int, default=2)
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--classify", action="store_true",
+                        help="the classify model under its combiner (classify_combiner, served) instead of the "
+                             "ingest's model under relation_combiner")
     args = parser.parse_args(argv)
     settings = Settings()
     embedder = Embedder()
-    pair_model = load_cross_encoder(settings.relation_model_dir, embedder.encode)
+    if args.classify:
+        model_dir, combiner_dir = settings.classify_model_dir, settings.classify_combiner_dir
+        setting = "CLAIMLENS_CLASSIFY_COMBINER=true, served"
+    else:
+        model_dir, combiner_dir = settings.relation_model_dir, settings.relation_combiner_dir
+        setting = "CLAIMLENS_RELATION_COMBINER=true"
+    pair_model = load_cross_encoder(model_dir, embedder.encode)
     alone = PairModelClassifier(pair_model)
-    combined: CombinedRelationClassifier = load_combined_classifier(pair_model, settings.relation_combiner_dir)
+    combined: CombinedRelationClassifier = load_combined_classifier(pair_model, combiner_dir)
     rng = random.Random(13)
     claims = [(e.claim, e.other) for e in rng.sample(
         snli_examples(SHARED_DATA / "snli" / "snli_test.tsv", "snli_test"), args.pairs)]
@@ -65,19 +74,20 @@ def main(argv: Sequence[str] | None = None) -> None:
         torch.set_num_threads(threads)
         results[f"threads={threads}"] = {
             "claim_claim": {
-                "combiner (CLAIMLENS_RELATION_COMBINER=true)": rate(combined.classify, claims, args.repeats, clear),
-                "cross-encoder alone, both directions (served)": rate(
+                f"combiner ({setting})": rate(combined.classify, claims, args.repeats, clear),
+                "cross-encoder alone, both directions": rate(
                     alone.classify_symmetric, claims, args.repeats, lambda: None),
                 "cross-encoder alone, one direction": rate(pair_model.predict_proba, claims, args.repeats,
                                                            lambda: None),
             },
             "claim_passage": {
-                "combiner (CLAIMLENS_RELATION_COMBINER=true)": rate(combined.classify, passages, args.repeats, clear),
-                "cross-encoder alone (served)": rate(alone.classify, passages, args.repeats, lambda: None),
+                f"combiner ({setting})": rate(combined.classify, passages, args.repeats, clear),
+                "cross-encoder alone": rate(alone.classify, passages, args.repeats, lambda: None),
             },
         }
-    write_results(RESULTS_DIR / "relation_combiner.json", {
+    write_results(RESULTS_DIR / f"relation_combiner{'_classify' if args.classify else ''}.json", {
         "command": command_line("benchmarks.relation_combiner", argv), "machine": machine_info(),
+        "cross_encoder": model_dir.name, "combiner": combiner_dir.name,
         "load_average_after": load_average(), "pairs_per_set": args.pairs, "batch_size": 32,
         "pairs_per_second": results,
     })

@@ -93,6 +93,8 @@ def classify_classifier(settings: Settings, embedder: Embedder) -> RelationClass
     if settings.relation_combiner or folder == settings.relation_model_dir or not (folder / ADAPTER_DIR).is_dir():
         return None
     combiner_dir = settings.classify_combiner_dir if settings.classify_combiner else None
+    if combiner_dir is not None and not (combiner_dir / COMBINER_FILE).is_file():
+        logger.warning("no classify combiner at %s: the classify model answers alone", combiner_dir)
     return relation_classifier(folder, embedder, settings.relation_int8, combiner_dir)
 
 

@@ -53,6 +53,7 @@ from lab.relation.metrics import NLI_ORDER, per_class_f1, to_nli
 from lab.relation.train_baseline import LABELS, expected_calibration_error
 from service.domain.relation.combiner import (
     BASE_NAMES,
+    CLAIM_PAIRS_ONLY,
     COMBINER_FILE,
     FEATURE_NAMES,
     NETWORK_NAMES,
@@ -68,6 +69,7 @@ log = logging.getLogger("relation_combiner")
 
 ROWS_CACHE = DEVDATA / "combiner_rows"
 DEFAULT_OUT = MODELS_DIR / "relation_combiner"
+ONE_WORD_DEV = DEVDATA / "word_swaps_dev.jsonl.gz"  # lab.relation.word_swaps --dev-out: never trained on
 
 FEATURE_GROUPS: dict[str, tuple[str, ...]] = {
     "negation": ("negated_main_mismatch", "negation_count_gap", "negated_either"),
@@ -104,8 +106,8 @@ class LabelledRows:
         return LabelledRows(self.forward[keep], self.backward[keep], self.features[keep], self.gold[keep])
 
 
-def read_rows(reader: PairReader, name: str, examples: Sequence[Example], cache: pathlib.Path = ROWS_CACHE
-              ) -> LabelledRows:
+def read_rows(reader: PairReader, name: str, examples: Sequence[Example], cache: pathlib.Path = ROWS_CACHE,
+              refeature: bool = False) -> LabelledRows:
     """The reader's output for the examples, from the cache (one folder per cross-encoder) when the same pairs
     were read before."""
     digest = hashlib.sha256(json.dumps([[e.claim, e.other] for e in examples]).encode()).hexdigest()[:16]
@@ -113,8 +115,13 @@ def read_rows(reader: PairReader, name: str, examples: Sequence[Example], cache:
     gold = np.array([LABELS.index(e.label) for e in examples])
     if path.exists():
         cached = np.load(path)
-        if cached["features"].shape[1] == len(FEATURE_NAMES):
+        if cached["features"].shape[1] == len(FEATURE_NAMES) and not refeature:
             return LabelledRows(cached["forward"], cached["backward"], cached["features"], gold)
+        if refeature:  # the cross-encoder's cached outputs with the features computed anew
+            log.info("features of %d pairs of %s", len(examples), name)
+            features = reader.features([(e.claim, e.other) for e in examples])
+            np.savez_compressed(path, forward=cached["forward"], backward=cached["backward"], features=features)
+            return LabelledRows(cached["forward"], cached["backward"], features, gold)
     log.info("reading %d pairs of %s", len(examples), name)
     parts = [reader.read([(e.claim, e.other) for e in examples[start:start + 512]])
              for start in range(0, len(examples), 512)]
@@ -155,6 +162,8 @@ def dev_sets(data_dir: pathlib.Path) -> dict[str, list[Example]]:
         **{f"anli_r{r}": anli_examples(data_dir, r) for r in (1, 2, 3)},
         **({"news_contrast": news_contrast_examples(NEWS_CONTRAST)} if NEWS_CONTRAST.exists() else {}),
         "headline_stance": fnc_headline_stance_examples(data_dir),
+        **({"one_word": [Example(r["claim"], r["other"], r["label"], r["category"]) for r in _jsonl(ONE_WORD_DEV)]}
+           if ONE_WORD_DEV.exists() else {}),
     }
 
 
@@ -244,10 +253,13 @@ def scores(dev: dict[str, LabelledRows], predict: Predictor) -> dict[str, float]
         out["fnc1_dev_macro_f1"], out["snli_test"], out["counterfactual"], out["anli_dev"],
         out["negation_probe"], out["news_contrast_accuracy"]]))
     out["selection_mean"] = out["six_set_mean"]
-    stance = dev.get("headline_stance")
-    if stance is not None:  # the held-out stance set's stand-in joins the six
-        out["headline_stance_accuracy"] = float((predict(stance).argmax(axis=1) == stance.gold).mean())
-        out["selection_mean"] = (6 * out["six_set_mean"] + out["headline_stance_accuracy"]) / 7
+    # the stand-ins of two held-out sets (news headline stance, one-word contradictions) join the six
+    held_out_standins = [f"{name}_accuracy" for name in ("headline_stance", "one_word") if name in dev]
+    for name in held_out_standins:
+        rows = dev[name.removesuffix("_accuracy")]
+        out[name] = float((predict(rows).argmax(axis=1) == rows.gold).mean())
+    out["selection_mean"] = (6 * out["six_set_mean"] + sum(out[name] for name in held_out_standins)) / (
+        6 + len(held_out_standins))
     return {k: round(v, 4) for k, v in out.items()}
 
 
@@ -266,8 +278,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     reader = load_pair_reader(pair_model, args.out)
     # relation_xenc's rows stay where they were cached before the cache was split by model
     cache = ROWS_CACHE if args.model_dir.name == "relation_xenc" else ROWS_CACHE / args.model_dir.name
-    dev = {name: read_rows(reader, name, examples, cache) for name, examples in dev_sets(args.data_dir).items()}
-    train = {name: read_rows(reader, name, examples, cache) for name, examples in training_sets(args).items()}
+    dev_examples, train_examples = dev_sets(args.data_dir), training_sets(args)
+    dev = {name: read_rows(reader, name, examples, cache, args.refeature) for name, examples in dev_examples.items()}
+    train = {name: read_rows(reader, name, examples, cache, args.refeature)
+             for name, examples in train_examples.items()}
     if args.read_only:
         return {"read": {name: len(rows.gold) for name, rows in {**train, **dev}.items()}}
     all_groups = tuple(FEATURE_GROUPS)
@@ -288,7 +302,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             for penalty in args.penalty:
                 name = f"{term_name}; {source_name}; L2 {penalty}"
                 fitted[name] = fit({n: train[n] for n in names if n in train}, terms, penalty)
-                variants[name] = scores(dev, _predictor(fitted[name]))
+                variants[name] = scores(dev, _predictor(fitted[name], args.claim_pairs_only))
                 log.info("%s: selection mean %.4f", name, variants[name]["selection_mean"])
     chosen = max(fitted, key=lambda name: variants[name]["selection_mean"])
     best = fitted[chosen]
@@ -300,13 +314,14 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         kept = tuple(g for g in all_groups if g != group)
         terms = terms_for(kept, True) if network else _without_network(terms_for(kept, True))
         ablation[f"without {group}"] = scores(dev, _predictor(fit(
-            {n: train[n] for n in chosen_sources if n in train}, terms, chosen_penalty)))
+            {n: train[n] for n in chosen_sources if n in train}, terms, chosen_penalty), args.claim_pairs_only))
     write_weights(best, args.out / COMBINER_FILE, {name: len(train[name].gold) for name in chosen_sources
-                                                   if name in train}, variants[chosen], chosen)
+                                                   if name in train}, variants[chosen], chosen,
+                  args.claim_pairs_only)
     return {"chosen": chosen, "variants": variants, "ablation_of_chosen": ablation,
             "training_rows": {name: len(rows.gold) for name, rows in train.items()},
             "dev_rows": {name: len(rows.gold) for name, rows in dev.items()},
-            "news_contrast_by_category": _by_category(dev["news_contrast"], _predictor(best),
+            "news_contrast_by_category": _by_category(dev["news_contrast"], _predictor(best, args.claim_pairs_only),
                                                       news_contrast_examples(NEWS_CONTRAST))
             if "news_contrast" in dev else None}
 
@@ -315,8 +330,15 @@ def _without_network(terms: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(term for term in terms if term not in NETWORK_NAMES)
 
 
-def _predictor(weights: CombinerWeights) -> Predictor:
-    return lambda rows: weights.probabilities(rows.base, BASE_NAMES)
+def _predictor(weights: CombinerWeights, claim_pairs_only: bool = False) -> Predictor:
+    """The combiner's probabilities; with `claim_pairs_only`, a passage keeps the cross-encoder's own."""
+    def predict(rows: LabelledRows) -> np.ndarray:
+        out = weights.probabilities(rows.base, BASE_NAMES)
+        if claim_pairs_only:
+            passages = rows.features[:, FEATURE_NAMES.index("other_is_passage")] > 0
+            out[passages] = rows.served_today()[passages]
+        return out
+    return predict
 
 
 def _by_category(rows: LabelledRows, predict: Predictor, examples: Sequence[Example]) -> dict[str, object]:
@@ -331,11 +353,12 @@ def _by_category(rows: LabelledRows, predict: Predictor, examples: Sequence[Exam
 
 
 def write_weights(weights: CombinerWeights, path: pathlib.Path, training_rows: dict[str, int],
-                  dev_scores: dict[str, float], variant: str) -> None:
+                  dev_scores: dict[str, float], variant: str, claim_pairs_only: bool = False) -> None:
     """Write combiner.json: the terms, standardisation and weights, with what they were fitted on and scored."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
         "kind": "relation_combiner", "labels": list(LABELS), "variant": variant,
+        CLAIM_PAIRS_ONLY: claim_pairs_only,
         "offset": "each label's logit starts from the network's mean log-probability (weight 1)",
         "terms": list(weights.terms), "mean": weights.mean.round(6).tolist(), "scale": weights.scale.round(6).tolist(),
         "coef": weights.coef.round(6).tolist(), "intercept": weights.intercept.round(6).tolist(),
@@ -353,6 +376,10 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--contrast", type=pathlib.Path, default=DEVDATA / "contrast_train.jsonl.gz")
     parser.add_argument("--headlines", type=pathlib.Path, default=DEVDATA / "headline_pairs.jsonl.gz",
                         help="FNC-1 train headline pairs (lab.relation.headline_pairs), a training source")
+    parser.add_argument("--refeature", action="store_true",
+                        help="compute the pair features of cached rows anew (after a change to features.py)")
+    parser.add_argument("--claim-pairs-only", action="store_true",
+                        help="the combiner reads two claims only; a passage keeps the cross-encoder's probabilities")
     parser.add_argument("--per-source", type=int, default=1500, help="rows per training source (calibration: 3x)")
     parser.add_argument("--penalty", type=float, nargs="+", default=[0.05, 0.1, 0.2, 0.5],
                         help="L2 penalties to try on the standardised terms")

@@ -125,3 +125,36 @@ def test_a_passage_is_read_forward_and_keeps_input_order(combined: CombinedRelat
     results = combined.classify([(PLANT, passage), ("Bananas are rich in potassium.", passage)])
     assert results[0].label in {RelationKind.CORROBORATES, RelationKind.DISCUSSES}
     assert results[1].label is RelationKind.UNRELATED
+
+
+def test_proper_nouns_of_two_claims_of_one_length_are_compared_both_ways(feature_nlp: Any) -> None:
+    first, second = "The Brennick plant was shut down on Monday.", "The plant had kept operating throughout the week."
+    forward, backward = features(feature_nlp, first, second), features(feature_nlp, second, first)
+    assert forward == backward and forward["proper_noun_novelty"] == 1.0
+
+
+@pytest.fixture(scope="session")
+def classify_combined(embedder: Embedder, feature_nlp: Any) -> CombinedRelationClassifier:
+    """The served classify model under its combiner (`classify_combiner`, on)."""
+    from service.domain.relation.cross_encoder import load_cross_encoder
+
+    settings = Settings()
+    assert settings.classify_combiner
+    return load_combined_classifier(load_cross_encoder(settings.classify_model_dir, embedder.encode),
+                                    settings.classify_combiner_dir, feature_nlp)
+
+
+def test_the_classify_combiner_reads_two_claims_either_way_alike(
+        classify_combined: CombinedRelationClassifier) -> None:
+    pair = (PLANT, "The plant had kept operating throughout the week.")
+    forward, backward = classify_combined.classify([pair, pair[::-1]])
+    for kind in RelationKind:
+        assert forward.probabilities[kind] == pytest.approx(backward.probabilities[kind], abs=1e-6)
+    assert forward.label is RelationKind.CONTRADICTS
+
+
+def test_the_classify_combiner_leaves_a_passage_to_the_cross_encoder(
+        classify_combined: CombinedRelationClassifier) -> None:
+    passage = " ".join(["The Brennick plant closed on Monday after a chemical leak, the ministry said."] * 30)
+    combined = classify_combined.predict_proba([(PLANT, passage)])
+    assert combined == pytest.approx(classify_combined.model.predict_proba([(PLANT, passage)]))

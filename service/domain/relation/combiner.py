@@ -28,6 +28,8 @@ from service.domain.relation.cross_encoder import CrossEncoderPairModel, reduce_
 from service.domain.relation.features import FEATURE_NAMES, TextProfile, load_antonyms, pair_features, profile
 
 COMBINER_FILE = "combiner.json"
+# combiner.json's flag: the regression reads two claims only, a passage keeps the cross-encoder's probabilities
+CLAIM_PAIRS_ONLY = "claim_pairs_only"
 ANTONYMS_FILE = "antonyms.tsv"
 _EPS = 1e-6
 _PROFILE_CACHE = 8192
@@ -125,13 +127,20 @@ class PairReader:
         forward = both_ways[:len(pairs)]
         backward = forward.copy()
         backward[short] = both_ways[len(pairs):]
-        profiles = self._profile_texts([text for pair in forward_pairs for text in pair])
-        features = [
+        return forward, backward, self._features(forward_pairs, pairs)
+
+    def features(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        """The pair features alone (passages reduced as `read` reduces them), without the cross-encoder."""
+        reduced = reduce_passages(pairs, self.pair_model.encode, self.pair_model.top_sentences)
+        return self._features([(claim, other) for (claim, _), other in zip(pairs, reduced, strict=True)], pairs)
+
+    def _features(self, read_pairs: Sequence[tuple[str, str]], pairs: Sequence[tuple[str, str]]) -> np.ndarray:
+        profiles = self._profile_texts([text for pair in read_pairs for text in pair])
+        return np.array([
             pair_features(profiles[claim], profiles[other], claim, other, len(original) > CLAIM_SIZED_CHARS,
                           self._antonyms)
-            for (claim, other), (_, original) in zip(forward_pairs, pairs, strict=True)
-        ]
-        return forward, backward, np.array(features, dtype=np.float64)
+            for (claim, other), (_, original) in zip(read_pairs, pairs, strict=True)
+        ], dtype=np.float64).reshape(len(pairs), len(FEATURE_NAMES))
 
     def clear_cache(self) -> None:
         """Forget the parsed texts (benchmarks time the parse of new texts)."""
@@ -154,12 +163,14 @@ class CombinedRelationClassifier:
     """RelationClassifier: cross-encoder both ways + pair features → calibrated probabilities of the four labels.
 
     Two claims are read both ways and every feature but the passage length ratio is symmetric, so `classify`
-    is already order-free for them and `classify_symmetric` is the same call.
+    is already order-free for them and `classify_symmetric` is the same call. With `claim_pairs_only`, a
+    passage is left to the cross-encoder (forward, as `PairModelClassifier.classify` reads it) and not parsed.
     """
 
-    def __init__(self, reader: PairReader, weights: CombinerWeights) -> None:
+    def __init__(self, reader: PairReader, weights: CombinerWeights, claim_pairs_only: bool = False) -> None:
         self._reader = reader
         self._weights = weights
+        self._claim_pairs_only = claim_pairs_only
 
     @property
     def model(self) -> CrossEncoderPairModel:
@@ -180,7 +191,16 @@ class CombinedRelationClassifier:
 
     def predict_proba(self, pairs: Sequence[tuple[str, str]]) -> np.ndarray:
         """(n, 4) probabilities in LABEL_ORDER."""
-        return self._weights.probabilities(self._reader.rows(pairs), BASE_NAMES)
+        if not self._claim_pairs_only:
+            return self._weights.probabilities(self._reader.rows(pairs), BASE_NAMES)
+        out = np.zeros((len(pairs), len(LABEL_ORDER)))
+        claims = [i for i, (_, other) in enumerate(pairs) if len(other) <= CLAIM_SIZED_CHARS]
+        passages = [i for i, (_, other) in enumerate(pairs) if len(other) > CLAIM_SIZED_CHARS]
+        if claims:
+            out[claims] = self._weights.probabilities(self._reader.rows([pairs[i] for i in claims]), BASE_NAMES)
+        if passages:
+            out[passages] = self.model.predict_proba([pairs[i] for i in passages])
+        return out
 
 
 def load_spacy_for_features() -> Any:
@@ -200,6 +220,8 @@ def load_pair_reader(pair_model: CrossEncoderPairModel, combiner_dir: pathlib.Pa
 def load_combined_classifier(pair_model: CrossEncoderPairModel, combiner_dir: pathlib.Path,
                              nlp: Any | None = None) -> CombinedRelationClassifier:
     """The combiner in `combiner_dir` over an already loaded cross-encoder."""
-    return CombinedRelationClassifier(load_pair_reader(pair_model, combiner_dir, nlp),
-                                      CombinerWeights.load(combiner_dir / COMBINER_FILE))
+    path = combiner_dir / COMBINER_FILE
+    claim_pairs_only = bool(json.loads(path.read_text(encoding="utf-8")).get(CLAIM_PAIRS_ONLY, False))
+    return CombinedRelationClassifier(load_pair_reader(pair_model, combiner_dir, nlp), CombinerWeights.load(path),
+                                      claim_pairs_only)
 

@@ -158,7 +158,6 @@ def pair_features(claim: TextProfile, other: TextProfile, claim_text: str, other
     states_claim, states_other = set(claim.states), set(other.states)
     same_noun_clash, same_noun_agree, other_nouns = _number_relations(claim.numbers, other.numbers)
     union = claim.content | other.content
-    shorter, longer = (claim, other) if claim.words <= other.words else (other, claim)
     return [
         float(claim.main_negated != other.main_negated),
         float(min(abs(claim.negations - other.negations), 3)),
@@ -170,12 +169,22 @@ def pair_features(claim: TextProfile, other: TextProfile, claim_text: str, other
         float(bool(states_claim & states_other)),
         same_noun_clash, same_noun_agree, other_nouns,
         _clash(claim.weekdays, other.weekdays), _clash(claim.months, other.months), _clash(claim.years, other.years),
-        len(shorter.proper_nouns - longer.proper_nouns) / max(len(shorter.proper_nouns), 1),
+        _proper_noun_novelty(claim, other),
         len(claim.content & other.content) / max(len(union), 1),
         fuzz.token_set_ratio(claim_text, other_text) / 100.0,
         math.log((other.words + 1) / (claim.words + 1)) if other_is_passage else 0.0,
         float(other_is_passage),
     ]
+
+
+def _proper_noun_novelty(claim: TextProfile, other: TextProfile) -> float:
+    """Share of the shorter side's proper nouns that the longer side lacks; two sides of one length are read both
+    ways and the larger share kept, so that the feature ignores the order of two claims."""
+    def novelty(shorter: TextProfile, longer: TextProfile) -> float:
+        return len(shorter.proper_nouns - longer.proper_nouns) / max(len(shorter.proper_nouns), 1)
+    if claim.words == other.words:
+        return max(novelty(claim, other), novelty(other, claim))
+    return novelty(claim, other) if claim.words < other.words else novelty(other, claim)
 
 
 def _clash(first: frozenset[str], second: frozenset[str]) -> float:
