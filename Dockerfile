@@ -27,6 +27,8 @@ COPY models/relation_xenc ./models/relation_xenc
 # statement pairs (the defaults under the working directory /app).
 COPY models/relation_classify ./models/relation_classify
 COPY models/relation_classify_combiner ./models/relation_classify_combiner
+# the antonym list the classify combiner's features read (its combiner.json names it)
+COPY models/relation_combiner/antonyms.tsv ./models/relation_combiner/antonyms.tsv
 COPY models/cluster_opposition ./models/cluster_opposition
 COPY models/attribution_tagger ./models/attribution_tagger
 # Without it claim matching silently falls back to reciprocal-rank fusion (FusionRanker.load).

@@ -22,16 +22,15 @@ fitted variant as `models/cluster_opposition/opposition.json`.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import pathlib
 import random
-from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
+from lab.datasets.relation_pairs import story_sides
 from lab.paths import REPO_ROOT, RESULTS_DIR, SHARED_DATA
 from service.domain.entities import RelationKind
 from service.domain.relation.classifier import LABEL_ORDER
@@ -43,18 +42,6 @@ COLUMNS: tuple[str, ...] = (*BASE_NAMES, "cosine")
 CANDIDATE_FLOOR = 0.45  # Settings.candidate_min_similarity
 SERVED_CONTRADICTS = 0.8  # Settings.contradicts_threshold
 Pair = tuple[str, str, int, bool]  # headline, headline, OPPOSED / SAME / OTHER_STORY, dev?
-
-
-def story_sides(stances_csv: pathlib.Path, stances: Sequence[str] = ("agree", "disagree")
-                ) -> dict[int, dict[str, list[str]]]:
-    """{body id: {stance: distinct headlines}} of the FNC-1 stance file, for these stances."""
-    sides: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    with stances_csv.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            group = sides[int(row["Body ID"])][row["Stance"]]
-            if row["Stance"] in stances and row["Headline"] not in group:
-                group.append(row["Headline"])
-    return sides
 
 
 def story_pairs(sides: dict[int, dict[str, list[str]]], same_per_body: int, seed: int) -> list[Pair]:

@@ -11,8 +11,10 @@ from __future__ import annotations
 import csv
 import json
 import pathlib
+import random
 import re
 import sys
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -145,6 +147,18 @@ def news_contrast_examples(path: pathlib.Path = NEWS_CONTRAST) -> list[Example]:
     return [Example(r["claim"], r["other"], r["label"], r["category"]) for r in rows]
 
 
+def story_sides(stances_csv: pathlib.Path, stances: Sequence[str] = ("agree", "disagree")
+                ) -> dict[int, dict[str, list[str]]]:
+    """{body id: {stance: distinct headlines}} of the FNC-1 stance file, for these stances."""
+    sides: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    with stances_csv.open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            group = sides[int(row["Body ID"])][row["Stance"]]
+            if row["Stance"] in stances and row["Headline"] not in group:
+                group.append(row["Headline"])
+    return sides
+
+
 def fnc_headline_stance_examples(data_dir: pathlib.Path, per_stance: int = 8, seed: int = 3) -> list[Example]:
     """Headline-against-headline stance on FNC-1 dev bodies, in the shape of Emergent's claim/headline pairs.
 
@@ -152,19 +166,12 @@ def fnc_headline_stance_examples(data_dir: pathlib.Path, per_stance: int = 8, se
     headlines are Emergent's, labelled against one body each; a headline that agrees with the body stands in for
     the claim, and each other headline of that body is for it (agree), against it (disagree) or only reports it
     (discuss). Up to `per_stance` distinct unordered pairs of each stance per body, seeded."""
-    import random
-
-    stances: dict[int, dict[str, list[str]]] = {}
-    for headline, body_id, stance in load_fnc(data_dir)[0]:
-        if is_fnc_dev(body_id) and stance != "unrelated":
-            group = stances.setdefault(body_id, {}).setdefault(stance, [])
-            if headline not in group:
-                group.append(headline)
+    stances = story_sides(data_dir / "fnc-1" / "train_stances.csv", ("agree", "disagree", "discuss"))
     rng, examples, seen = random.Random(seed), [], set()
-    for body_id in sorted(stances):
-        agree = stances[body_id].get("agree", [])
+    for body_id in sorted(body for body in stances if is_fnc_dev(body)):
+        agree = stances[body_id]["agree"]
         for stance in ("agree", "disagree", "discuss"):
-            pairs = list({frozenset((a, x)): (a, x) for a in agree for x in stances[body_id].get(stance, [])
+            pairs = list({frozenset((a, x)): (a, x) for a in agree for x in stances[body_id][stance]
                           if x != a and frozenset((a, x)) not in seen}.values())
             for a, x in rng.sample(pairs, min(per_stance, len(pairs))):
                 seen.add(frozenset((a, x)))

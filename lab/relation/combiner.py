@@ -32,6 +32,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import pathlib
 import random
 import sys
@@ -58,6 +59,8 @@ from lab.relation.embedding_cache import DEFAULT_CACHE, EmbeddingCache
 from lab.relation.metrics import NLI_ORDER, per_class_f1, to_nli
 from lab.relation.train_baseline import LABELS, expected_calibration_error
 from service.domain.relation.combiner import (
+    ANTONYMS_FILE,
+    ANTONYMS_KEY,
     BASE_NAMES,
     CLAIM_PAIRS_ONLY,
     COMBINER_FILE,
@@ -66,10 +69,11 @@ from service.domain.relation.combiner import (
     CombinerWeights,
     PairReader,
     base_columns,
-    load_pair_reader,
+    load_spacy_for_features,
     term_matrix,
 )
 from service.domain.relation.cross_encoder import load_cross_encoder
+from service.domain.relation.features import load_antonyms
 
 log = logging.getLogger("relation_combiner")
 
@@ -280,7 +284,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
 
     torch.set_num_threads(args.threads)
     pair_model = load_cross_encoder(args.model_dir, EmbeddingCache(DEFAULT_CACHE).encode)
-    reader = load_pair_reader(pair_model, args.out)
+    reader = PairReader(pair_model, load_spacy_for_features(), load_antonyms(args.antonyms))
     # relation_xenc's rows stay where they were cached before the cache was split by model
     cache = ROWS_CACHE if args.model_dir.name == "relation_xenc" else ROWS_CACHE / args.model_dir.name
     dev_examples, train_examples = dev_sets(args.data_dir), training_sets(args)
@@ -322,7 +326,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             {n: train[n] for n in chosen_sources if n in train}, terms, chosen_penalty), args.claim_pairs_only))
     write_weights(best, args.out / COMBINER_FILE, {name: len(train[name].gold) for name in chosen_sources
                                                    if name in train}, variants[chosen], chosen,
-                  args.claim_pairs_only)
+                  args.antonyms, args.claim_pairs_only)
     return {"chosen": chosen, "variants": variants, "ablation_of_chosen": ablation,
             "training_rows": {name: len(rows.gold) for name, rows in train.items()},
             "dev_rows": {name: len(rows.gold) for name, rows in dev.items()},
@@ -358,12 +362,14 @@ def _by_category(rows: LabelledRows, predict: Predictor, examples: Sequence[Exam
 
 
 def write_weights(weights: CombinerWeights, path: pathlib.Path, training_rows: dict[str, int],
-                  dev_scores: dict[str, float], variant: str, claim_pairs_only: bool = False) -> None:
+                  dev_scores: dict[str, float], variant: str, antonyms: pathlib.Path,
+                  claim_pairs_only: bool = False) -> None:
     """Write combiner.json: the terms, standardisation and weights, with what they were fitted on and scored."""
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({
         "kind": "relation_combiner", "labels": list(LABELS), "variant": variant,
         CLAIM_PAIRS_ONLY: claim_pairs_only,
+        ANTONYMS_KEY: os.path.relpath(antonyms, path.parent),
         "offset": "each label's logit starts from the network's mean log-probability (weight 1)",
         "terms": list(weights.terms), "mean": weights.mean.round(6).tolist(), "scale": weights.scale.round(6).tolist(),
         "coef": weights.coef.round(6).tolist(), "intercept": weights.intercept.round(6).tolist(),
@@ -381,6 +387,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--contrast", type=pathlib.Path, default=DEVDATA / "contrast_train.jsonl.gz")
     parser.add_argument("--headlines", type=pathlib.Path, default=DEVDATA / "headline_pairs.jsonl.gz",
                         help="FNC-1 train headline pairs (lab.relation.headline_pairs), a training source")
+    parser.add_argument("--antonyms", type=pathlib.Path, default=DEFAULT_OUT / ANTONYMS_FILE,
+                        help="the antonym list the features read (combiner.json records it relative to --out)")
     parser.add_argument("--refeature", action="store_true",
                         help="compute the pair features of cached rows anew (after a change to features.py)")
     parser.add_argument("--claim-pairs-only", action="store_true",

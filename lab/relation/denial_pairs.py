@@ -17,8 +17,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from lab.clustering.opposition import story_sides
-from lab.datasets.relation_pairs import is_fnc_calibration, is_fnc_dev
+from lab.datasets.relation_pairs import is_fnc_calibration, is_fnc_dev, story_sides
 from lab.paths import RESULTS_DIR, SHARED_DATA
 from service.domain.relation.classifier import PairModelClassifier
 from service.domain.relation.denial import denied_proposition

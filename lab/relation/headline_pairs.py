@@ -19,8 +19,7 @@ import random
 from collections import Counter
 from collections.abc import Sequence
 
-from lab.clustering.opposition import story_sides
-from lab.datasets.relation_pairs import is_fnc_calibration, is_fnc_dev
+from lab.datasets.relation_pairs import is_fnc_calibration, is_fnc_dev, story_sides
 from lab.paths import SHARED_DATA
 from lab.relation.pack_data import write_jsonl
 

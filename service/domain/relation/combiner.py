@@ -31,6 +31,8 @@ COMBINER_FILE = "combiner.json"
 # combiner.json's flag: the regression reads two claims only, a passage keeps the cross-encoder's probabilities
 CLAIM_PAIRS_ONLY = "claim_pairs_only"
 ANTONYMS_FILE = "antonyms.tsv"
+# combiner.json's antonym list, relative to its folder (default ANTONYMS_FILE): combiners share one list
+ANTONYMS_KEY = "antonyms"
 _EPS = 1e-6
 _PROFILE_CACHE = 8192
 
@@ -60,8 +62,8 @@ class CombinerWeights:
     intercept: np.ndarray  # (labels,)
 
     @classmethod
-    def load(cls, path: pathlib.Path) -> CombinerWeights:
-        data = json.loads(path.read_text(encoding="utf-8"))
+    def from_json(cls, data: dict[str, Any], path: pathlib.Path) -> CombinerWeights:
+        """The weights of a parsed combiner.json (`path` names it in errors)."""
         if tuple(data["labels"]) != tuple(str(kind) for kind in LABEL_ORDER):
             raise ValueError(f"{path}: labels {data['labels']} differ from {list(LABEL_ORDER)}")
         return cls(tuple(data["terms"]), np.array(data["mean"]), np.array(data["scale"]), np.array(data["coef"]),
@@ -212,16 +214,26 @@ def load_spacy_for_features() -> Any:
 
 def load_pair_reader(pair_model: CrossEncoderPairModel, combiner_dir: pathlib.Path, nlp: Any | None = None,
                      ) -> PairReader:
-    """The PairReader over an already loaded cross-encoder, with the antonyms in `combiner_dir`."""
-    return PairReader(pair_model, nlp if nlp is not None else load_spacy_for_features(),
-                      load_antonyms(combiner_dir / ANTONYMS_FILE))
+    """The PairReader over an already loaded cross-encoder, with the antonym list of the combiner in
+    `combiner_dir`."""
+    return _pair_reader(pair_model, combiner_dir, _combiner_json(combiner_dir), nlp)
 
 
 def load_combined_classifier(pair_model: CrossEncoderPairModel, combiner_dir: pathlib.Path,
                              nlp: Any | None = None) -> CombinedRelationClassifier:
     """The combiner in `combiner_dir` over an already loaded cross-encoder."""
-    path = combiner_dir / COMBINER_FILE
-    claim_pairs_only = bool(json.loads(path.read_text(encoding="utf-8")).get(CLAIM_PAIRS_ONLY, False))
-    return CombinedRelationClassifier(load_pair_reader(pair_model, combiner_dir, nlp), CombinerWeights.load(path),
-                                      claim_pairs_only)
+    data = _combiner_json(combiner_dir)
+    return CombinedRelationClassifier(_pair_reader(pair_model, combiner_dir, data, nlp),
+                                      CombinerWeights.from_json(data, combiner_dir / COMBINER_FILE),
+                                      bool(data.get(CLAIM_PAIRS_ONLY, False)))
 
+
+def _combiner_json(combiner_dir: pathlib.Path) -> dict[str, Any]:
+    path = combiner_dir / COMBINER_FILE
+    return json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+
+
+def _pair_reader(pair_model: CrossEncoderPairModel, combiner_dir: pathlib.Path, data: dict[str, Any],
+                 nlp: Any | None) -> PairReader:
+    return PairReader(pair_model, nlp if nlp is not None else load_spacy_for_features(),
+                      load_antonyms(combiner_dir / data.get(ANTONYMS_KEY, ANTONYMS_FILE)))
